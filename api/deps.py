@@ -1,0 +1,42 @@
+"""Request dependencies: settings, the chain library and one transaction per request."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from chainmap.chains import get_chain
+from chainmap.domain import Chain
+from chainmap.settings import Settings
+from chainmap.store.db import session_scope
+
+
+def get_app_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_library(request: Request) -> dict[str, Chain]:
+    library: dict[str, Chain] = request.app.state.library
+    return library
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """One transaction per request: commit when the route returns, roll back if it raises."""
+    with session_scope(request.app.state.session_factory) as session:
+        yield session
+
+
+def get_chain_or_404(
+    chain_id: str, library: Annotated[dict[str, Chain], Depends(get_library)]
+) -> Chain:
+    return get_chain(library, chain_id)
+
+
+SettingsDep = Annotated[Settings, Depends(get_app_settings)]
+LibraryDep = Annotated[dict[str, Chain], Depends(get_library)]
+SessionDep = Annotated[Session, Depends(get_session)]
+ChainDep = Annotated[Chain, Depends(get_chain_or_404)]

@@ -1,0 +1,128 @@
+"""Chains, gaps, targets and status overrides."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from api.deps import ChainDep, LibraryDep, SessionDep, SettingsDep
+from api.schemas import (
+    ChainGraphRead,
+    ChainSummary,
+    GapRead,
+    OverrideIn,
+    OverrideRead,
+    SegmentStatusRead,
+    TargetPage,
+    TargetRead,
+)
+from chainmap import services
+from chainmap.domain import Status
+
+router = APIRouter(prefix="/chains", tags=["chains"])
+
+MAX_LIMIT = 500
+
+
+@router.get("", response_model=list[ChainSummary])
+def list_chains(
+    session: SessionDep, library: LibraryDep, settings: SettingsDep
+) -> list[ChainSummary]:
+    """产业链列表及缺环数 / chains with gap counts."""
+    out = []
+    for chain in library.values():
+        state = services.chain_state(session, chain, settings)
+        out.append(
+            ChainSummary(
+                id=chain.id,
+                name=chain.name,
+                name_en=chain.name_en,
+                aliases=list(chain.aliases),
+                segment_count=len(chain.segments),
+                gap_count=len(state.gaps),
+                missing_count=sum(1 for g in state.gaps if g.status is Status.missing),
+            )
+        )
+    return out
+
+
+@router.get("/{chain_id}", response_model=ChainGraphRead)
+def get_chain_graph(chain: ChainDep, session: SessionDep, settings: SettingsDep) -> ChainGraphRead:
+    """产业链图谱（节点-连线），含各环节状态与本地企业数 / chain graph with status."""
+    state = services.chain_state(session, chain, settings)
+    return ChainGraphRead.build(chain, state.presence)
+
+
+@router.get("/{chain_id}/gaps", response_model=list[GapRead])
+def get_gaps(chain: ChainDep, session: SessionDep, settings: SettingsDep) -> list[GapRead]:
+    """缺环与短板，按优先级排序 / gaps ranked by priority."""
+    state = services.chain_state(session, chain, settings)
+    return [GapRead.build(chain, g, state.presence[g.segment_id]) for g in state.gaps]
+
+
+@router.get("/{chain_id}/targets", response_model=TargetPage)
+def get_targets(
+    chain: ChainDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    segment: Annotated[str | None, Query(description="只看该缺环 / only this gap segment")] = None,
+    limit: Annotated[
+        int, Query(ge=1, le=MAX_LIMIT, description="每页条数 / page size (≤500)")
+    ] = 50,
+    offset: Annotated[int, Query(ge=0, description="跳过条数 / rows to skip")] = 0,
+) -> TargetPage:
+    """目标企业清单（招商地图），每行附分项得分与理由 / ranked, explained targets."""
+    page = services.targets_page(
+        session, chain, settings, segment_id=segment, limit=limit, offset=offset
+    )
+    return TargetPage(
+        chain_id=chain.id,
+        segment_id=segment,
+        total=page.total,
+        limit=page.limit,
+        offset=page.offset,
+        items=[TargetRead.build(offset + i + 1, chain, t) for i, t in enumerate(page.items)],
+    )
+
+
+def _segment_status(
+    chain_id: str, segment_id: str, state: services.ChainState
+) -> SegmentStatusRead:
+    p = state.presence[segment_id]
+    return SegmentStatusRead(
+        chain_id=chain_id,
+        segment_id=segment_id,
+        status=p.status,
+        derived_status=p.derived_status,
+        override=OverrideRead(
+            status=p.override.status, reason=p.override.reason, actor=p.override.actor
+        )
+        if p.override
+        else None,
+    )
+
+
+@router.put("/{chain_id}/segments/{segment_id}/status", response_model=SegmentStatusRead)
+def put_segment_status(
+    chain: ChainDep, segment_id: str, body: OverrideIn, session: SessionDep, settings: SettingsDep
+) -> SegmentStatusRead:
+    """链长调整环节状态（须填原因）/ override a segment's status (reason required)."""
+    services.override_status(
+        session, chain, segment_id, status=body.status, reason=body.reason, actor=body.actor
+    )
+    return _segment_status(chain.id, segment_id, services.chain_state(session, chain, settings))
+
+
+@router.delete("/{chain_id}/segments/{segment_id}/status", response_model=SegmentStatusRead)
+def delete_segment_status(
+    chain: ChainDep,
+    segment_id: str,
+    session: SessionDep,
+    settings: SettingsDep,
+    reason: Annotated[str, Query(min_length=1, description="撤销原因 / reason")],
+    actor: Annotated[str, Query(min_length=1, description="操作人 / who")],
+) -> SegmentStatusRead:
+    """撤销人工调整，恢复推算状态 / withdraw an override."""
+    services.override_status(session, chain, segment_id, status=None, reason=reason, actor=actor)
+    return _segment_status(chain.id, segment_id, services.chain_state(session, chain, settings))

@@ -1,0 +1,230 @@
+"""API schemas (Read / Create / Update). Kept apart from core dataclasses and ORM rows."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from chainmap.domain import (
+    STAGE_LABELS,
+    STATUS_LABELS,
+    Component,
+    Gap,
+    SegmentPresence,
+    Stage,
+    Status,
+    Target,
+)
+from chainmap.domain import Chain as ChainModel
+
+
+class HealthRead(BaseModel):
+    status: str = Field(description="ok / 正常")
+    database: str = Field(description="数据库状态 / database status")
+    chains: int = Field(description="已加载产业链数 / chains loaded")
+
+
+class ChainSummary(BaseModel):
+    id: str = Field(description="产业链标识 / chain id")
+    name: str = Field(description="产业链名称 / chain name")
+    name_en: str
+    aliases: list[str]
+    segment_count: int = Field(description="环节数 / number of segments")
+    gap_count: int = Field(description="缺环、短板数 / missing or weak segments")
+    missing_count: int = Field(description="缺失环节数 / missing segments")
+
+
+class OverrideRead(BaseModel):
+    status: Status
+    reason: str = Field(description="调整原因 / reason")
+    actor: str = Field(description="操作人 / who set it")
+
+
+class SegmentNode(BaseModel):
+    id: str = Field(description="环节标识 / segment id")
+    name: str = Field(description="环节名称 / segment name")
+    name_en: str
+    stage: Stage = Field(description="上游/中游/下游/配套 stage")
+    stage_label: str
+    keywords: list[str]
+    industry_codes: list[str] = Field(description="国民经济行业分类代码 / GB/T 4754-2017")
+    status: Status = Field(description="本地现状（含人工调整）/ status in force")
+    status_label: str = Field(description="强 / 弱 / 缺")
+    derived_status: Status = Field(
+        description="按本地企业推算的状态 / status derived from local firms"
+    )
+    local_count: int = Field(description="本地企业数 / local enterprises")
+    local_strength: float = Field(description="本地企业实力合计 / summed strength")
+    override: OverrideRead | None = None
+
+
+class LinkRead(BaseModel):
+    source: str = Field(description="供应方环节 / supplying segment")
+    target: str = Field(description="需求方环节 / buying segment")
+
+
+class ChainGraphRead(BaseModel):
+    """networkx node-link form with statuses."""
+
+    id: str
+    name: str
+    name_en: str
+    directed: bool = True
+    nodes: list[SegmentNode]
+    links: list[LinkRead]
+
+    @classmethod
+    def build(cls, chain: ChainModel, presence: dict[str, SegmentPresence]) -> ChainGraphRead:
+        nodes = []
+        for seg in chain.segments:
+            p = presence[seg.id]
+            nodes.append(
+                SegmentNode(
+                    id=seg.id,
+                    name=seg.name,
+                    name_en=seg.name_en,
+                    stage=seg.stage,
+                    stage_label=STAGE_LABELS[seg.stage],
+                    keywords=list(seg.keywords),
+                    industry_codes=list(seg.industry_codes),
+                    status=p.status,
+                    status_label=STATUS_LABELS[p.status],
+                    derived_status=p.derived_status,
+                    local_count=p.local_count,
+                    local_strength=p.local_strength,
+                    override=OverrideRead(
+                        status=p.override.status, reason=p.override.reason, actor=p.override.actor
+                    )
+                    if p.override
+                    else None,
+                )
+            )
+        return cls(
+            id=chain.id,
+            name=chain.name,
+            name_en=chain.name_en,
+            nodes=nodes,
+            links=[LinkRead(source=s, target=t) for s, t in chain.links],
+        )
+
+
+class GapRead(BaseModel):
+    segment_id: str
+    segment_name: str = Field(description="环节名称 / segment name")
+    status: Status = Field(description="missing 缺 / weak 弱")
+    status_label: str
+    priority: float = Field(description="缺环优先级 = 严重度 × 重要度 / severity × importance")
+    severity: float = Field(description="严重度：缺 1.0，弱 0.5 / severity")
+    importance: float = Field(description="图谱重要度 / graph importance")
+    path_share: float = Field(
+        description="经过该环节的上下游通路占比 / share of chain paths through it"
+    )
+    trade_linkage: float = Field(
+        description="上下游本地企业关联度 / local firms buying from or selling to it"
+    )
+    local_count: int
+
+    @classmethod
+    def build(cls, chain: ChainModel, gap: Gap, presence: SegmentPresence) -> GapRead:
+        return cls(
+            segment_id=gap.segment_id,
+            segment_name=chain.segment(gap.segment_id).name,
+            status=gap.status,
+            status_label=STATUS_LABELS[gap.status],
+            priority=gap.priority,
+            severity=gap.severity,
+            importance=gap.importance,
+            path_share=gap.path_share,
+            trade_linkage=gap.trade_linkage,
+            local_count=presence.local_count,
+        )
+
+
+class ComponentRead(BaseModel):
+    name: str = Field(
+        description="segment_fit 环节匹配 / gap_priority 缺环优先级 / strength 企业实力"
+    )
+    value: float = Field(description="0–1")
+    weight: float = Field(description="权重 / weight")
+    reason: str = Field(description="理由 / reason")
+
+    @classmethod
+    def build(cls, c: Component) -> ComponentRead:
+        return cls(name=c.name, value=c.value, weight=round(c.weight, 4), reason=c.reason)
+
+
+class EnterpriseBrief(BaseModel):
+    id: int
+    name: str = Field(description="企业名称 / name")
+    province: str | None
+    city: str | None
+    listed: bool = Field(description="是否上市 / listed")
+    stock_code: str | None
+    tags: list[str]
+    revenue_wan: float | None = Field(description="营收（万元）/ revenue, 10k yuan")
+    main_products: list[str] = Field(description="主营产品 / main products")
+    source: str = Field(description="数据来源 / source")
+
+
+class TargetRead(BaseModel):
+    rank: int = Field(description="名次 / rank")
+    enterprise: EnterpriseBrief
+    segment_id: str
+    segment_name: str = Field(description="可补环节 / gap segment")
+    score: float = Field(description="综合得分 = Σ 权重 × 分项 / weighted score")
+    reason: str = Field(description="推荐理由 / one-line reason")
+    components: list[ComponentRead]
+    also_fills: list[str] = Field(description="还可补的其他缺环 / other gaps it could fill")
+
+    @classmethod
+    def build(cls, rank: int, chain: ChainModel, t: Target) -> TargetRead:
+        e = t.enterprise
+        return cls(
+            rank=rank,
+            enterprise=EnterpriseBrief(
+                id=e.id,
+                name=e.name,
+                province=e.province,
+                city=e.city,
+                listed=e.listed,
+                stock_code=e.stock_code,
+                tags=list(e.tags),
+                revenue_wan=e.revenue_wan,
+                main_products=list(e.main_products),
+                source=e.source,
+            ),
+            segment_id=t.segment_id,
+            segment_name=chain.segment(t.segment_id).name,
+            score=t.score,
+            reason=t.reason,
+            components=[ComponentRead.build(c) for c in t.components],
+            also_fills=list(t.also_fills),
+        )
+
+
+class TargetPage(BaseModel):
+    chain_id: str
+    segment_id: str | None
+    total: int = Field(description="总数 / total rows")
+    limit: int
+    offset: int
+    items: list[TargetRead]
+
+
+class OverrideIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    status: Status = Field(description="strong 强 / weak 弱 / missing 缺")
+    reason: Annotated[
+        str, Field(min_length=1, max_length=2000, description="调整原因（必填）/ reason")
+    ]
+    actor: Annotated[str, Field(min_length=1, max_length=100, description="操作人 / who")]
+
+
+class SegmentStatusRead(BaseModel):
+    chain_id: str
+    segment_id: str
+    status: Status
+    derived_status: Status
+    override: OverrideRead | None

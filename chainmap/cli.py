@@ -1,0 +1,187 @@
+"""``chainmap`` command line (Typer). Each command is one transaction and calls services only."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import wraps
+from pathlib import Path
+from typing import Annotated, ParamSpec, TypeVar
+
+import typer
+from sqlalchemy.orm import Session
+
+from chainmap import services
+from chainmap.chains import get_chain, load_chain_library
+from chainmap.domain import STATUS_LABELS, Chain
+from chainmap.errors import ChainmapError
+from chainmap.settings import Settings, get_settings
+from chainmap.store import db, repo
+
+app = typer.Typer(
+    help="chainmap 产业链招商地图 — industrial-chain lead matching.", no_args_is_help=True
+)
+db_app = typer.Typer(help="数据库迁移 / database migrations", no_args_is_help=True)
+chains_app = typer.Typer(help="产业链库 / chain library", no_args_is_help=True)
+demo_app = typer.Typer(help="演示数据 / demo data", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(chains_app, name="chains")
+app.add_typer(demo_app, name="demo")
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def reports_errors(fn: Callable[P, R]) -> Callable[P, R]:
+    """Turn domain errors into a bilingual message on stderr and exit code 1."""
+
+    @wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return fn(*args, **kwargs)
+        except ChainmapError as exc:
+            typer.echo(f"错误：{exc.message_zh}\nerror: {exc.message_en}", err=True)
+            raise typer.Exit(1) from None
+
+    return wrapper
+
+
+@contextmanager
+def transaction(settings: Settings, *, check: bool = True) -> Iterator[Session]:
+    """One transaction for the command; refuses an unmigrated database."""
+    engine = db.make_engine(settings.database_url)
+    try:
+        if check:
+            db.ensure_migrated(engine)
+        with db.session_scope(db.make_session_factory(engine)) as session:
+            yield session
+    finally:
+        engine.dispose()
+
+
+def _library(settings: Settings) -> dict[str, Chain]:
+    return load_chain_library(settings.chains_dir)
+
+
+@db_app.command("upgrade")
+@reports_errors
+def db_upgrade(revision: str = "head") -> None:
+    """迁移数据库到最新结构 / migrate the database to the latest schema."""
+    settings = get_settings()
+    db.upgrade(settings.database_url, revision)
+    typer.echo(
+        f"数据库已迁移到 {revision} / database migrated ({_safe_url(settings.database_url)})"
+    )
+
+
+@db_app.command("current")
+@reports_errors
+def db_current() -> None:
+    """显示当前数据库版本 / show the current revision."""
+    engine = db.make_engine(get_settings().database_url)
+    try:
+        typer.echo(f"current: {db.current_revision(engine)}  head: {db.head_revision()}")
+    finally:
+        engine.dispose()
+
+
+@chains_app.command("validate")
+@reports_errors
+def chains_validate(
+    directory: Annotated[Path | None, typer.Argument(help="产业链目录 / chains folder")] = None,
+) -> None:
+    """校验产业链定义文件 / validate chain files."""
+    lib = load_chain_library(directory or get_settings().chains_dir)
+    for chain in lib.values():
+        typer.echo(
+            f"✓ {chain.id:16} {chain.name}  {len(chain.segments)} 环节 / {len(chain.links)} 连线"
+        )
+
+
+@chains_app.command("list")
+@reports_errors
+def chains_list() -> None:
+    """产业链及缺环概况 / chains with their gaps."""
+    settings = get_settings()
+    lib = _library(settings)
+    with transaction(settings) as session:
+        for chain in lib.values():
+            state = services.chain_state(session, chain, settings)
+            typer.echo(f"{chain.id:16} {chain.name}  缺环/短板 {len(state.gaps)}")
+
+
+@app.command("classify")
+@reports_errors
+def classify() -> None:
+    """对全部企业重新归类到产业链环节 / re-run segment classification for all enterprises."""
+    settings = get_settings()
+    lib = _library(settings)
+    with transaction(settings) as session:
+        n = services.classify_enterprises(session, lib, settings)
+    typer.echo(f"已生成 {n} 条环节归属 / {n} assignments")
+
+
+@demo_app.command("load")
+@reports_errors
+def demo_load(
+    reset: Annotated[bool, typer.Option(help="先清空企业数据 / delete enterprises first")] = False,
+) -> None:
+    """载入演示城市数据（已有数据时跳过）/ load the demo city (skipped when data exists)."""
+    from chainmap.demo import generate_demo_enterprises
+
+    settings = get_settings()
+    lib = _library(settings)
+    with transaction(settings) as session:
+        if reset:
+            repo.delete_all_enterprises(session)
+        elif repo.count_enterprises(session):
+            typer.echo(
+                "数据库已有企业数据，跳过演示数据（用 --reset 重新载入）/ data present, skipped"
+            )
+            return
+        enterprises = generate_demo_enterprises(lib, settings.jurisdiction)
+        with typer.progressbar(length=len(enterprises), label="载入企业 / loading") as bar:
+            step = 500
+            for i in range(0, len(enterprises), step):
+                services.add_enterprises(session, lib, settings, enterprises[i : i + step])
+                bar.update(len(enterprises[i : i + step]))
+    typer.echo(f"已载入 {len(enterprises)} 家演示企业 / {len(enterprises)} demo enterprises loaded")
+
+
+@app.command("gaps")
+@reports_errors
+def gaps(chain_id: str) -> None:
+    """列出缺环与短板 / list a chain's gaps."""
+    settings = get_settings()
+    chain = get_chain(_library(settings), chain_id)
+    with transaction(settings) as session:
+        state = services.chain_state(session, chain, settings)
+    for g in state.gaps:
+        seg = chain.segment(g.segment_id)
+        typer.echo(f"{g.priority:.3f}  {STATUS_LABELS[g.status]}  {seg.name} ({seg.id})")
+
+
+@app.command("targets")
+@reports_errors
+def targets(
+    chain_id: str,
+    segment: Annotated[str | None, typer.Option(help="只看该环节 / one segment")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=500)] = 20,
+) -> None:
+    """目标企业清单 / ranked, explained targets."""
+    settings = get_settings()
+    chain = get_chain(_library(settings), chain_id)
+    with transaction(settings) as session:
+        page = services.targets_page(session, chain, settings, segment_id=segment, limit=limit)
+    for i, t in enumerate(page.items, 1):
+        typer.echo(
+            f"{i:3}. {t.score:.3f}  {t.enterprise.name}  [{chain.segment(t.segment_id).name}]"
+        )
+        typer.echo(f"      {t.reason}")
+    typer.echo(f"共 {page.total} 家 / {page.total} targets")
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)

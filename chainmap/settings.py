@@ -1,0 +1,66 @@
+"""All configuration in one place: environment variables with the prefix ``CHAINMAP_``.
+
+Nothing is read at import time: call :func:`get_settings` (cached) or build
+``Settings(...)`` explicitly, as tests do.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from chainmap.domain import Jurisdiction
+from chainmap.gaps import StatusThresholds
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
+class Settings(BaseSettings):
+    """chainmap settings. Every field can be set as ``CHAINMAP_<FIELD>`` in the environment."""
+
+    model_config = SettingsConfigDict(env_prefix="CHAINMAP_", env_file=".env", extra="ignore")
+
+    database_url: str = Field(
+        default=f"sqlite:///{PROJECT_ROOT / 'var' / 'chainmap.db'}",
+        description="SQLAlchemy URL; SQLite file by default, PostgreSQL in production "
+        "(postgresql+psycopg://user@host/db).",
+    )
+    chains_dir: Path = Field(
+        default=PROJECT_ROOT / "data" / "industry_chains",
+        description="Folder of chain definition YAML files.",
+    )
+    jurisdiction_province: str = Field(default="江西省", description="本地：省")
+    jurisdiction_city: str = Field(default="示范市", description="本地：市")
+    jurisdiction_district: str | None = Field(default=None, description="本地：区县（可选）")
+
+    status_strong_min_count: int = Field(default=3, ge=1)
+    status_strong_min_strength: float = Field(default=1.0, ge=0)
+    status_min_confidence: float = Field(default=0.5, ge=0, le=1)
+    classify_min_confidence: float = Field(default=0.3, ge=0, le=1)
+
+    targets_max_page_size: int = Field(default=500, ge=1)
+
+    @property
+    def jurisdiction(self) -> Jurisdiction:
+        return Jurisdiction(
+            province=self.jurisdiction_province,
+            city=self.jurisdiction_city,
+            district=self.jurisdiction_district,
+        )
+
+    @property
+    def thresholds(self) -> StatusThresholds:
+        return StatusThresholds(
+            strong_min_count=self.status_strong_min_count,
+            strong_min_strength=self.status_strong_min_strength,
+            min_confidence=self.status_min_confidence,
+        )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read from the environment on first use."""
+    return Settings()
