@@ -150,3 +150,20 @@ def test_get_chain_unknown_raises_chain_not_found() -> None:
 
     with pytest.raises(ChainNotFound):
         get_chain({}, "nope")
+
+
+@pytest.mark.parametrize("path", sorted(CHAINS_DIR.glob("*.yaml")), ids=lambda p: p.stem)
+def test_no_keyword_hides_inside_another_segments_keyword(path: Path) -> None:
+    """Keywords match as substrings, so one inside another segment's keyword would assign
+    every enterprise of that segment to both."""
+    chain = load_chain_file(path)
+    clashes = [
+        (a.id, ka, b.id, kb)
+        for a in chain.segments
+        for b in chain.segments
+        if a.id != b.id
+        for ka in a.keywords
+        for kb in b.keywords
+        if ka.lower() in kb.lower()
+    ]
+    assert not clashes
