@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
 
 from chainmap.domain import Assignment, Chain, Enterprise, Segment
 
@@ -72,19 +74,106 @@ def _combine(weights: Iterable[float]) -> float:
     return 1.0 - miss
 
 
-def _keyword_hits(text: str, keywords: tuple[str, ...]) -> list[str]:
-    """Keywords found in text; a keyword contained in a longer hit is not counted twice."""
-    lowered = text.lower()
-    hits = [k for k in keywords if k.lower() in lowered]
+@dataclass(frozen=True, slots=True)
+class ChainMatcher:
+    """A chain's keywords compiled for one regex scan per text.
+
+    The pattern is a lookahead alternation (longest keyword first), so it reports the longest
+    keyword starting at every position; ``contained`` then credits every keyword inside that
+    hit. Together that is exactly "which keywords occur as substrings", at C speed.
+    """
+
+    pattern: re.Pattern[str] | None
+    contained: dict[str, tuple[str, ...]]
+    owners: dict[str, tuple[str, ...]]
+    class_codes: dict[str, tuple[str, ...]]
+    group_codes: dict[str, tuple[str, ...]]
+
+
+def trie_pattern(words: Iterable[str]) -> str:
+    """A regex matching any of ``words``, shaped as a prefix trie so the engine rejects most
+    positions on the first character; at each position it matches the longest word.
+
+    >>> re.findall(trie_pattern(["ab", "abc", "b"]), "abcb")
+    ['abc', 'b']
+    """
+    trie: dict[str, dict] = {}  # type: ignore[type-arg]
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, dict]) -> str:  # type: ignore[type-arg]
+        ends = "" in node
+        branches = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if ends:
+            return f"(?:{body})?"
+        return body
+
+    return emit(trie)
+
+
+def build_matcher(chain: Chain) -> ChainMatcher:
+    """Compile a chain's keywords and industry codes; build once, classify many.
+
+    Memoised on the chain's id and (immutable, hashable) segments.
+    """
+    return _build_matcher(chain.id, chain.segments)
+
+
+@lru_cache(maxsize=128)
+def _build_matcher(chain_id: str, segments: tuple[Segment, ...]) -> ChainMatcher:
+    owners: dict[str, list[str]] = {}
+    class_codes: dict[str, list[str]] = {}
+    group_codes: dict[str, list[str]] = {}
+    for seg in segments:
+        for kw in seg.keywords:
+            owners.setdefault(kw.lower(), []).append(seg.id)
+        for code in seg.industry_codes:
+            class_codes.setdefault(code, []).append(seg.id)
+            if len(code) >= 4:
+                group_codes.setdefault(code[:4], []).append(seg.id)
+    keys = sorted(owners, key=lambda k: (-len(k), k))
+    pattern = re.compile("(?=(" + trie_pattern(keys) + "))") if keys else None
+    contained = {k: tuple(o for o in keys if o in k) for k in keys}
+    return ChainMatcher(
+        pattern=pattern,
+        contained=contained,
+        owners={k: tuple(dict.fromkeys(v)) for k, v in owners.items()},
+        class_codes={k: tuple(dict.fromkeys(v)) for k, v in class_codes.items()},
+        group_codes={k: tuple(dict.fromkeys(v)) for k, v in group_codes.items()},
+    )
+
+
+def _present(text: str, matcher: ChainMatcher) -> set[str]:
+    """Lower-cased keywords of the chain that occur in text."""
+    if not text or matcher.pattern is None:
+        return set()
+    found: set[str] = set()
+    for mo in matcher.pattern.finditer(text.lower()):
+        found.update(matcher.contained[mo.group(1)])
+    return found
+
+
+def _segment_hits(present: set[str], segment: Segment) -> list[str]:
+    """The segment's keywords present, in its own order; one inside a longer hit counts once."""
+    hits = [k for k in segment.keywords if k.lower() in present]
     return [k for k in hits if not any(k != o and k.lower() in o.lower() for o in hits)]
 
 
-def segment_evidence(enterprise: Enterprise, segment: Segment) -> tuple[float, tuple[str, ...]]:
-    """Confidence in [0, 1] that the enterprise works in the segment, and the evidence lines."""
+def _evidence(
+    enterprise: Enterprise,
+    segment: Segment,
+    products: set[str],
+    scope: set[str],
+) -> tuple[float, tuple[str, ...]]:
     weights: list[float] = []
     evidence: list[str] = []
-    products = "；".join(enterprise.main_products)
-    product_hits = _keyword_hits(products, segment.keywords)
+    product_hits = _segment_hits(products, segment)
     if product_hits:
         weights.append(PRODUCT_WEIGHT)
         evidence.append("主营产品含「" + "、".join(product_hits) + "」")
@@ -96,24 +185,42 @@ def segment_evidence(enterprise: Enterprise, segment: Segment) -> tuple[float, t
         elif any(len(c) >= 4 and code[:4] == c[:4] for c in segment.industry_codes):
             weights.append(CODE_GROUP_WEIGHT)
             evidence.append(f"行业代码 {code} 与本环节同中类")
-    scope_hits = [
-        k
-        for k in _keyword_hits(strip_generic(enterprise.business_scope), segment.keywords)
-        if k not in product_hits
-    ]
+    scope_hits = [k for k in _segment_hits(scope, segment) if k not in product_hits]
     if scope_hits:
         weights.append(SCOPE_WEIGHT)
         evidence.append("经营范围含「" + "、".join(scope_hits) + "」")
     return _combine(weights), tuple(evidence)
 
 
+def segment_evidence(enterprise: Enterprise, segment: Segment) -> tuple[float, tuple[str, ...]]:
+    """Confidence in [0, 1] that the enterprise works in the segment, and the evidence lines."""
+    single = _build_matcher("_", (segment,))
+    products = _present("；".join(enterprise.main_products), single)
+    scope = _present(strip_generic(enterprise.business_scope), single)
+    return _evidence(enterprise, segment, products, scope)
+
+
 def classify_enterprise(
-    enterprise: Enterprise, chain: Chain, *, min_confidence: float = MIN_CONFIDENCE
+    enterprise: Enterprise,
+    chain: Chain,
+    *,
+    min_confidence: float = MIN_CONFIDENCE,
+    matcher: ChainMatcher | None = None,
 ) -> list[Assignment]:
     """Every segment of the chain the enterprise is assigned to, most confident first."""
+    m = matcher if matcher is not None else build_matcher(chain)
+    products = _present("；".join(enterprise.main_products), m)
+    scope = _present(strip_generic(enterprise.business_scope), m)
+    candidates: set[str] = {s for k in products | scope for s in m.owners[k]}
+    code = enterprise.industry_code
+    if code:
+        candidates.update(m.class_codes.get(code, ()))
+        candidates.update(m.group_codes.get(code[:4], ()))
     out: list[Assignment] = []
     for segment in chain.segments:
-        confidence, evidence = segment_evidence(enterprise, segment)
+        if segment.id not in candidates:
+            continue
+        confidence, evidence = _evidence(enterprise, segment, products, scope)
         if confidence >= min_confidence:
             out.append(
                 Assignment(
@@ -134,11 +241,11 @@ def classify_all(
     *,
     min_confidence: float = MIN_CONFIDENCE,
 ) -> list[Assignment]:
-    """Classify many enterprises against many chains."""
-    chain_list = list(chains)
+    """Classify many enterprises against many chains (each chain compiled once)."""
+    compiled = [(c, build_matcher(c)) for c in chains]
     return [
         a
         for ent in enterprises
-        for chain in chain_list
-        for a in classify_enterprise(ent, chain, min_confidence=min_confidence)
+        for chain, m in compiled
+        for a in classify_enterprise(ent, chain, min_confidence=min_confidence, matcher=m)
     ]
