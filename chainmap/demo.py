@@ -27,6 +27,7 @@ import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from chainmap.credit_code import CHARSET, credit_code_check_char
 from chainmap.domain import Chain, Enterprise, Jurisdiction, Segment, Status, Tag
 from chainmap.gaps import StatusThresholds
 from chainmap.matching.classify import classify_enterprise
@@ -37,8 +38,6 @@ GENERATED_SOURCE = "演示数据（生成，非真实企业）"
 PUBLIC_SOURCE = "公开信息（名称、总部、上市、主营产品）"
 
 # GB 32100-2015 统一社会信用代码 and the GB 11714 organisation code inside it.
-CREDIT_CODE_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-CREDIT_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 ORG_CODE_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 
 MIN_CANDIDATES_PER_SEGMENT = 6
@@ -112,11 +111,15 @@ _INDUSTRY_WORDS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     (("药", "生物", "医", "疫苗", "试剂", "诊断"), ("生物医药", "医药科技", "生物科技")),
     (("氢", "燃料电池"), ("氢能科技", "氢能源", "能源科技")),
     (("电池", "锂", "储能", "充电", "换电"), ("新能源科技", "锂能科技", "能源科技")),
-    (("芯片", "半导体", "集成电路", "晶圆", "封装", "封测", "电子", "显示"),
-     ("半导体", "微电子科技", "电子科技")),
+    (
+        ("芯片", "半导体", "集成电路", "晶圆", "封装", "封测", "电子", "显示"),
+        ("半导体", "微电子科技", "电子科技"),
+    ),
     (("设备", "装备", "机床", "激光"), ("智能装备", "装备制造", "机械科技")),
-    (("材料", "膜", "箔", "纤维", "树脂", "稀土", "合金", "石墨"),
-     ("新材料科技", "材料科技", "新材料")),
+    (
+        ("材料", "膜", "箔", "纤维", "树脂", "稀土", "合金", "石墨"),
+        ("新材料科技", "材料科技", "新材料"),
+    ),
     (("汽车", "车", "电机", "驱动", "座舱"), ("汽车科技", "汽车零部件", "动力科技")),
     (("回收", "再生", "循环"), ("资源循环科技", "环保科技", "再生资源")),
 )
@@ -131,7 +134,10 @@ _OFF_CHAIN: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("包装", "C2231", ("瓦楞纸箱", "纸包装制品", "彩印纸盒")),
 )
 _SCOPE_VERBS = (
-    "的研发、生产和销售", "研发、制造及销售", "的技术研发、生产与销售", "的设计、生产、销售"
+    "的研发、生产和销售",
+    "研发、制造及销售",
+    "的技术研发、生产与销售",
+    "的设计、生产、销售",
 )
 _SCOPE_GENERAL_CLAUSE = "（除依法须经批准的项目外，凭营业执照依法自主开展经营活动）"
 _SCOPE_LICENCE_CLAUSE = "（依法须经批准的项目，经相关部门批准后方可开展经营活动）"
@@ -201,30 +207,9 @@ _REAL_TABLE = """
 # --- credit codes ---------------------------------------------------------------------------
 
 
-def credit_code_checksum(first17: str) -> str:
-    """The 18th character of a 统一社会信用代码 (GB 32100-2015) from its first 17."""
-    if len(first17) != 17 or any(ch not in CREDIT_CODE_CHARSET for ch in first17):
-        raise ValueError(f"need 17 characters from {CREDIT_CODE_CHARSET}: {first17!r}")
-    values = (CREDIT_CODE_CHARSET.index(ch) for ch in first17)
-    total = sum(v * w for v, w in zip(values, CREDIT_CODE_WEIGHTS, strict=True))
-    return CREDIT_CODE_CHARSET[(31 - total % 31) % 31]
-
-
-def make_credit_code(first17: str) -> str:
-    """The full 18-character code: the first 17 plus their check character."""
-    return first17 + credit_code_checksum(first17)
-
-
-def is_valid_credit_code(code: str) -> bool:
-    """True when code has 18 legal characters and the right check character."""
-    if len(code) != 18 or any(ch not in CREDIT_CODE_CHARSET for ch in code):
-        return False
-    return credit_code_checksum(code[:17]) == code[17]
-
-
 def _org_code(rng: random.Random) -> str:
     """A 9-character GB 11714 organisation code (8 body characters and their check)."""
-    pool = CREDIT_CODE_CHARSET
+    pool = CHARSET
     body = "MA" if rng.random() < 0.6 else rng.choice(pool[1:10])
     body += "".join(rng.choice(pool) for _ in range(8 - len(body)))
     total = sum(int(ch, 36) * w for ch, w in zip(body, ORG_CODE_WEIGHTS, strict=True))
@@ -238,7 +223,8 @@ def _random_credit_code(rng: random.Random, province: str, city: str) -> str:
     cities = dict(region.cities) if region else {}
     city_code = cities.get(city, "90")  # a fictional city gets a fixed code of its own
     division = prov_code + city_code + f"{rng.randint(1, 15):02d}"
-    return make_credit_code("91" + division + _org_code(rng))
+    first17 = "91" + division + _org_code(rng)
+    return first17 + credit_code_check_char(first17)
 
 
 # --- plan -----------------------------------------------------------------------------------
@@ -258,9 +244,7 @@ def _hits(probe: Enterprise, library: Mapping[str, Chain]) -> frozenset[SegKey]:
     return frozenset(
         (cid, a.segment_id)
         for cid in sorted(library)
-        for a in classify_enterprise(
-            probe, library[cid], min_confidence=_THRESHOLDS.min_confidence
-        )
+        for a in classify_enterprise(probe, library[cid], min_confidence=_THRESHOLDS.min_confidence)
     )
 
 
@@ -279,8 +263,10 @@ def _draw_roles(library: Mapping[str, Chain], rng: random.Random) -> dict[SegKey
         n_strong = min(max(1, round(n * rng.uniform(0.2, 0.32))), max(1, n - n_missing - 2))
         for i, sid in enumerate(ids):
             status = (
-                Status.strong if i < n_strong
-                else Status.missing if i < n_strong + n_missing
+                Status.strong
+                if i < n_strong
+                else Status.missing
+                if i < n_strong + n_missing
                 else Status.weak
             )
             roles[(cid, sid)] = status
@@ -321,9 +307,16 @@ def _plan(library: Mapping[str, Chain], rng: random.Random) -> list[_SegmentPlan
             # Keep the feasible plan where most present segments have a code their firms can
             # use without landing elsewhere (strong firms: only in other strong segments).
             score = sum(
-                1 for p in plans if p.status is not Status.missing and any(
-                    code_hits[c] <= (strong | {(p.chain.id, p.segment.id)}
-                                     if p.status is Status.strong else present)
+                1
+                for p in plans
+                if p.status is not Status.missing
+                and any(
+                    code_hits[c]
+                    <= (
+                        strong | {(p.chain.id, p.segment.id)}
+                        if p.status is Status.strong
+                        else present
+                    )
                     for c in p.codes
                 )
             )
@@ -362,17 +355,20 @@ def _short_province(province: str) -> str:
     return next((r.short for r in _REGIONS if r.province == province), province.removesuffix("省"))
 
 
-def _name(rng: random.Random, province: str, city: str, industry: str, listed: bool,
-          used: set[str]) -> str:
+def _name(
+    rng: random.Random, province: str, city: str, industry: str, listed: bool, used: set[str]
+) -> str:
     """Region word + brand word + industry word + legal suffix, unique within ``used``."""
     for attempt in range(1000):
         region = rng.choices(
             (city.removesuffix("市"), city, _short_province(province)), weights=(5, 2, 3)
         )[0]
         brand = "".join(rng.sample(_BRAND_CHARS, 2 + attempt // 50))
-        suffix = "股份有限公司" if listed else rng.choices(
-            ("有限公司", "股份有限公司", "有限责任公司"), weights=(80, 15, 5)
-        )[0]
+        suffix = (
+            "股份有限公司"
+            if listed
+            else rng.choices(("有限公司", "股份有限公司", "有限责任公司"), weights=(80, 15, 5))[0]
+        )
         name = f"{region}{brand}{industry}{suffix}"
         if name not in used:
             used.add(name)
@@ -426,9 +422,18 @@ def _profile(rng: random.Random, kind: str) -> tuple[bool, tuple[str, ...], floa
     return listed, tuple(t.value for t in Tag if t in tags), round(revenue, 1)
 
 
-def _enterprise(rng: random.Random, *, name_industry: str, province: str, city: str,
-                district: str | None, kind: str, products: Sequence[str], code: str | None,
-                used: set[str]) -> Enterprise:
+def _enterprise(
+    rng: random.Random,
+    *,
+    name_industry: str,
+    province: str,
+    city: str,
+    district: str | None,
+    kind: str,
+    products: Sequence[str],
+    code: str | None,
+    used: set[str],
+) -> Enterprise:
     listed, tags, revenue = _profile(rng, kind)
     capital = revenue * 10 ** rng.uniform(-1.5, -0.3)
     capital = max(50.0, round(capital, 1 - math.floor(math.log10(capital))))
@@ -482,8 +487,15 @@ class _Presence:
             self.strength[t] += value
 
 
-def _local_firm(rng: random.Random, plan: _SegmentPlan, kind: str, jur: Jurisdiction,
-                library: Mapping[str, Chain], state: _Presence, used: set[str]) -> Enterprise:
+def _local_firm(
+    rng: random.Random,
+    plan: _SegmentPlan,
+    kind: str,
+    jur: Jurisdiction,
+    library: Mapping[str, Chain],
+    state: _Presence,
+    used: set[str],
+) -> Enterprise:
     """A local firm in a planned segment, re-drawn until the classifier agrees with the plan."""
     key = (plan.chain.id, plan.segment.id)
     usable = [k for k in plan.products if _product_ok(k)] or list(plan.products)
@@ -495,9 +507,15 @@ def _local_firm(rng: random.Random, plan: _SegmentPlan, kind: str, jur: Jurisdic
         else:  # one planned-safe product and no code cannot land anywhere unplanned
             products, code = [rng.choice(usable)], None
         ent = _enterprise(
-            rng, name_industry=_industry_word(rng, plan.segment, plan.chain),
-            province=jur.province, city=jur.city, district=district, kind=kind,
-            products=products, code=code, used=used,
+            rng,
+            name_industry=_industry_word(rng, plan.segment, plan.chain),
+            province=jur.province,
+            city=jur.city,
+            district=district,
+            kind=kind,
+            products=products,
+            code=code,
+            used=used,
         )
         hits = _hits(ent, library)
         if state.fits(key, hits, ent):
@@ -507,20 +525,30 @@ def _local_firm(rng: random.Random, plan: _SegmentPlan, kind: str, jur: Jurisdic
     raise RuntimeError(f"no local firm fits segment {key}")
 
 
-def _locals(plans: list[_SegmentPlan], jur: Jurisdiction, library: Mapping[str, Chain],
-            rng: random.Random, n_local: int, used: set[str]) -> list[Enterprise]:
+def _locals(
+    plans: list[_SegmentPlan],
+    jur: Jurisdiction,
+    library: Mapping[str, Chain],
+    rng: random.Random,
+    n_local: int,
+    used: set[str],
+) -> list[Enterprise]:
     state = _Presence(plans)
     target = _THRESHOLDS.strong_min_strength * STRONG_STRENGTH_MARGIN
     out: list[Enterprise] = []
     for plan in plans:  # weak segments first: strong firms' spill-over is checked against them
         if plan.status is Status.weak:
-            out += [_local_firm(rng, plan, "small", jur, library, state, used)
-                    for _ in range(rng.randint(1, 2))]
+            out += [
+                _local_firm(rng, plan, "small", jur, library, state, used)
+                for _ in range(rng.randint(1, 2))
+            ]
     for plan in plans:
         if plan.status is Status.strong:
             firms = [_local_firm(rng, plan, "anchor", jur, library, state, used)]
-            firms += [_local_firm(rng, plan, "medium", jur, library, state, used)
-                      for _ in range(rng.randint(2, 5))]
+            firms += [
+                _local_firm(rng, plan, "medium", jur, library, state, used)
+                for _ in range(rng.randint(2, 5))
+            ]
             while sum(enterprise_strength(e)[0] for e in firms) < target:
                 kind = "medium" if len(firms) < 6 else "listed-anchor"
                 # a listed 龙头 of ≥ 20亿 plus five mid-sized firms always suffices
@@ -530,8 +558,15 @@ def _locals(plans: list[_SegmentPlan], jur: Jurisdiction, library: Mapping[str, 
         word, code, products = rng.choice(_OFF_CHAIN)
         district = jur.district or rng.choices(_LOCAL_DISTRICTS, weights=_DISTRICT_WEIGHTS)[0]
         ent = _enterprise(
-            rng, name_industry=word, province=jur.province, city=jur.city, district=district,
-            kind="other", products=rng.sample(products, rng.randint(1, 3)), code=code, used=used,
+            rng,
+            name_industry=word,
+            province=jur.province,
+            city=jur.city,
+            district=district,
+            kind="other",
+            products=rng.sample(products, rng.randint(1, 3)),
+            code=code,
+            used=used,
         )
         if _hits(ent, library):
             used.discard(ent.name)
@@ -541,8 +576,9 @@ def _locals(plans: list[_SegmentPlan], jur: Jurisdiction, library: Mapping[str, 
     return out
 
 
-def _candidates(plans: list[_SegmentPlan], jur: Jurisdiction, rng: random.Random, n: int,
-                used: set[str]) -> list[Enterprise]:
+def _candidates(
+    plans: list[_SegmentPlan], jur: Jurisdiction, rng: random.Random, n: int, used: set[str]
+) -> list[Enterprise]:
     segs = [(p.chain, p.segment) for p in plans]
     if not segs:
         return []
@@ -559,10 +595,15 @@ def _candidates(plans: list[_SegmentPlan], jur: Jurisdiction, rng: random.Random
         usable = [k for k in seg.keywords if _product_ok(k)]
         usable = usable if len(usable) >= 2 else list(seg.keywords)
         if rng.random() < 0.15 and len(chain.segments) > 1:  # a second, preferably linked segment
-            linked = sorted({b for a, b in chain.links if a == seg.id}
-                            | {a for a, b in chain.links if b == seg.id})
-            other = chain.segment(rng.choice(linked)) if linked else rng.choice(
-                [s for s in chain.segments if s.id != seg.id])
+            linked = sorted(
+                {b for a, b in chain.links if a == seg.id}
+                | {a for a, b in chain.links if b == seg.id}
+            )
+            other = (
+                chain.segment(rng.choice(linked))
+                if linked
+                else rng.choice([s for s in chain.segments if s.id != seg.id])
+            )
             extra = [k for k in other.keywords if k not in usable]
             extra = [k for k in extra if _product_ok(k)] or extra
             products = rng.sample(usable, rng.randint(1, 2))
@@ -570,10 +611,19 @@ def _candidates(plans: list[_SegmentPlan], jur: Jurisdiction, rng: random.Random
         else:
             products = rng.sample(usable, rng.randint(2, min(4, len(usable))))
         code = rng.choice(seg.industry_codes) if seg.industry_codes else None
-        out.append(_enterprise(
-            rng, name_industry=_industry_word(rng, seg, chain), province=prov, city=city,
-            district=None, kind="candidate", products=products, code=code, used=used,
-        ))
+        out.append(
+            _enterprise(
+                rng,
+                name_industry=_industry_word(rng, seg, chain),
+                province=prov,
+                city=city,
+                district=None,
+                kind="candidate",
+                products=products,
+                code=code,
+                used=used,
+            )
+        )
     return out
 
 
@@ -581,11 +631,19 @@ def _real_companies() -> list[Enterprise]:
     out: list[Enterprise] = []
     for line in _REAL_TABLE.strip().splitlines():
         name, province, city, stock, code, products = line.split()
-        out.append(Enterprise(
-            id=0, name=name, province=province, city=city, listed=True, stock_code=stock,
-            main_products=tuple(products.split("/")), industry_code=None if code == "-" else code,
-            source=PUBLIC_SOURCE,
-        ))
+        out.append(
+            Enterprise(
+                id=0,
+                name=name,
+                province=province,
+                city=city,
+                listed=True,
+                stock_code=stock,
+                main_products=tuple(products.split("/")),
+                industry_code=None if code == "-" else code,
+                source=PUBLIC_SOURCE,
+            )
+        )
     return out
 
 
