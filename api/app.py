@@ -9,8 +9,9 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api.errors import install_error_handlers
-from api.routers import chains, health
+from api.routers import chains, enterprises, health
 from chainmap.chains import load_chain_library
+from chainmap.enterprises import ResolverCache
 from chainmap.errors import DatabaseNotMigrated
 from chainmap.settings import Settings, get_settings
 from chainmap.store.db import ensure_migrated, make_engine, make_session_factory
@@ -42,6 +43,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.engine = engine
         app.state.session_factory = make_session_factory(engine)
         app.state.library = load_chain_library(cfg.chains_dir)
+        app.state.resolver = ResolverCache()
         try:
             yield
         finally:
@@ -56,4 +58,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(chains.router)
+    app.include_router(enterprises.router)
     return app

@@ -11,15 +11,27 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from chainmap.enterprises import CreditCodeTaken, EnterpriseNotFound
 from chainmap.errors import ChainmapError, ChainNotFound, SegmentNotFound
+from chainmap.io.tables import FileTooLarge, TableError, UnsupportedFileType
+from chainmap.io.units import ValueParseError
+from chainmap.registry import ImportRejected
 from chainmap.services import InvalidInput
 
 log = logging.getLogger("chainmap.api")
 
+# Checked in order: the first class the error is an instance of decides (subclasses first).
 STATUS_BY_ERROR: dict[type[ChainmapError], int] = {
     ChainNotFound: 404,
     SegmentNotFound: 404,
+    EnterpriseNotFound: 404,
+    CreditCodeTaken: 409,
     InvalidInput: 422,
+    UnsupportedFileType: 415,
+    FileTooLarge: 413,
+    TableError: 422,
+    ValueParseError: 422,
+    ImportRejected: 422,
 }
 
 # Chinese wording for pydantic's error types; the English is pydantic's own message.

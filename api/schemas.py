@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -10,6 +12,7 @@ from chainmap.domain import (
     STAGE_LABELS,
     STATUS_LABELS,
     Component,
+    Enterprise,
     Gap,
     SegmentPresence,
     Stage,
@@ -17,6 +20,7 @@ from chainmap.domain import (
     Target,
 )
 from chainmap.domain import Chain as ChainModel
+from chainmap.freshness import is_stale
 
 
 class HealthRead(BaseModel):
@@ -165,6 +169,36 @@ class EnterpriseBrief(BaseModel):
     revenue_wan: float | None = Field(description="营收（万元）/ revenue, 10k yuan")
     main_products: list[str] = Field(description="主营产品 / main products")
     source: str = Field(description="数据来源 / source")
+    last_verified_at: datetime | None = Field(description="最近核实时间 / last verified")
+    stale: bool = Field(description="信息过期（超过设定天数未核实）/ not verified recently")
+
+    @classmethod
+    def build(cls, e: Enterprise, freshness: Freshness) -> EnterpriseBrief:
+        return cls(
+            id=e.id,
+            name=e.name,
+            province=e.province,
+            city=e.city,
+            listed=e.listed,
+            stock_code=e.stock_code,
+            tags=list(e.tags),
+            revenue_wan=e.revenue_wan,
+            main_products=list(e.main_products),
+            source=e.source,
+            last_verified_at=e.last_verified_at,
+            stale=freshness.stale(e.last_verified_at),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Freshness:
+    """When "now" is and how old a verification may be, for one response."""
+
+    now: datetime
+    max_age_days: int
+
+    def stale(self, last_verified: datetime | None) -> bool:
+        return is_stale(last_verified, now=self.now, max_age_days=self.max_age_days)
 
 
 class TargetRead(BaseModel):
@@ -178,22 +212,10 @@ class TargetRead(BaseModel):
     also_fills: list[str] = Field(description="还可补的其他缺环 / other gaps it could fill")
 
     @classmethod
-    def build(cls, rank: int, chain: ChainModel, t: Target) -> TargetRead:
-        e = t.enterprise
+    def build(cls, rank: int, chain: ChainModel, t: Target, freshness: Freshness) -> TargetRead:
         return cls(
             rank=rank,
-            enterprise=EnterpriseBrief(
-                id=e.id,
-                name=e.name,
-                province=e.province,
-                city=e.city,
-                listed=e.listed,
-                stock_code=e.stock_code,
-                tags=list(e.tags),
-                revenue_wan=e.revenue_wan,
-                main_products=list(e.main_products),
-                source=e.source,
-            ),
+            enterprise=EnterpriseBrief.build(t.enterprise, freshness),
             segment_id=t.segment_id,
             segment_name=chain.segment(t.segment_id).name,
             score=t.score,

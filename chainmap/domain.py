@@ -8,6 +8,7 @@ the API maps them to response schemas, and the pure functions in ``chains``,
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 
 from chainmap.errors import SegmentNotFound
@@ -146,6 +147,7 @@ class Enterprise:
     main_products: tuple[str, ...] = ()
     industry_code: str | None = None
     source: str = ""
+    last_verified_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

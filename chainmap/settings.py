@@ -14,6 +14,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from chainmap.domain import Jurisdiction
 from chainmap.gaps import StatusThresholds
+from chainmap.io.units import DEFAULT_CURRENCY_RATES
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
@@ -42,6 +43,17 @@ class Settings(BaseSettings):
     classify_min_confidence: float = Field(default=0.3, ge=0, le=1)
 
     targets_max_page_size: int = Field(default=500, ge=1)
+    import_max_bytes: int = Field(
+        default=50 * 1024 * 1024, ge=1, description="上传文件大小上限 / upload size limit (bytes)"
+    )
+    import_max_rows: int = Field(default=200_000, ge=1, description="导入行数上限 / row limit")
+    currency_rates: dict[str, float] = Field(
+        default_factory=lambda: dict(DEFAULT_CURRENCY_RATES),
+        description="外币折人民币汇率 / rates to 人民币 for amounts such as 300万美元",
+    )
+    enterprise_stale_after_days: int = Field(
+        default=365, ge=1, description="企业信息超过该天数未核实即标为过期 / days before stale"
+    )
 
     @property
     def jurisdiction(self) -> Jurisdiction:

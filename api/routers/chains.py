@@ -10,6 +10,7 @@ from api.deps import ChainDep, LibraryDep, SessionDep, SettingsDep
 from api.schemas import (
     ChainGraphRead,
     ChainSummary,
+    Freshness,
     GapRead,
     OverrideIn,
     OverrideRead,
@@ -19,6 +20,7 @@ from api.schemas import (
 )
 from chainmap import services
 from chainmap.domain import Status
+from chainmap.freshness import utcnow
 
 router = APIRouter(prefix="/chains", tags=["chains"])
 
@@ -76,13 +78,16 @@ def get_targets(
     page = services.targets_page(
         session, chain, settings, segment_id=segment, limit=limit, offset=offset
     )
+    freshness = Freshness(now=utcnow(), max_age_days=settings.enterprise_stale_after_days)
     return TargetPage(
         chain_id=chain.id,
         segment_id=segment,
         total=page.total,
         limit=page.limit,
         offset=page.offset,
-        items=[TargetRead.build(offset + i + 1, chain, t) for i, t in enumerate(page.items)],
+        items=[
+            TargetRead.build(offset + i + 1, chain, t, freshness) for i, t in enumerate(page.items)
+        ],
     )
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     JSON,
     Boolean,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -18,9 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
+from chainmap.freshness import utcnow
 
 
 class Base(DeclarativeBase):
@@ -47,12 +46,30 @@ class EnterpriseRow(Base):
     main_products: Mapped[list[str]] = mapped_column(JSON, default=list)
     industry_code: Mapped[str | None] = mapped_column(String(8))
     source: Mapped[str] = mapped_column(String(200), default="")
+    # Registry fields (business-data exports) and provenance.
+    match_key: Mapped[str] = mapped_column(String(200), default="", index=True)
+    legal_representative: Mapped[str | None] = mapped_column(String(100))
+    registration_status: Mapped[str | None] = mapped_column(String(40))
+    established_on: Mapped[date | None] = mapped_column(Date)
+    paid_in_capital_wan: Mapped[float | None] = mapped_column(Float)
+    industry_name: Mapped[str | None] = mapped_column(String(100))
+    enterprise_type: Mapped[str | None] = mapped_column(String(100))
+    address: Mapped[str | None] = mapped_column(String(300))
+    other_tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    import_run_id: Mapped[int | None] = mapped_column(
+        ForeignKey("import_runs.id", ondelete="SET NULL"), index=True
+    )
+    imported_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
 
     assignments: Mapped[list[SegmentAssignmentRow]] = relationship(
+        back_populates="enterprise", lazy="raise", cascade="all, delete-orphan"
+    )
+    aliases: Mapped[list[EnterpriseAliasRow]] = relationship(
         back_populates="enterprise", lazy="raise", cascade="all, delete-orphan"
     )
 
@@ -98,3 +115,57 @@ class StatusOverrideRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     __table_args__ = (Index("ix_overrides_chain_segment", "chain_id", "segment_id", "id"),)
+
+
+class EnterpriseAliasRow(Base):
+    """Other names of an enterprise: abbreviations, English names, former names, merged names."""
+
+    __tablename__ = "enterprise_aliases"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(
+        ForeignKey("enterprises.id", ondelete="CASCADE"), index=True
+    )
+    alias: Mapped[str] = mapped_column(String(200))
+    alias_key: Mapped[str] = mapped_column(String(200), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # abbreviation / english / former / merged
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    enterprise: Mapped[EnterpriseRow] = relationship(back_populates="aliases", lazy="raise")
+
+    __table_args__ = (UniqueConstraint("enterprise_id", "alias", name="uq_enterprise_alias"),)
+
+
+class EnterpriseMergeRow(Base):
+    """History of merges: the merged record's full snapshot is kept, never edited."""
+
+    __tablename__ = "enterprise_merges"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kept_id: Mapped[int] = mapped_column(Integer, index=True)
+    merged_id: Mapped[int] = mapped_column(Integer)
+    merged_name: Mapped[str] = mapped_column(String(200))
+    merged_credit_code: Mapped[str | None] = mapped_column(String(18))
+    snapshot: Mapped[dict[str, object]] = mapped_column(JSON)
+    actor: Mapped[str] = mapped_column(String(100))
+    reason: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ImportRunRow(Base):
+    """One applied import: the provenance every imported record points to."""
+
+    __tablename__ = "import_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # enterprises / factories / land / leads
+    filename: Mapped[str] = mapped_column(String(300))
+    sha256: Mapped[str] = mapped_column(String(64))
+    total_rows: Mapped[int] = mapped_column(Integer)
+    inserted: Mapped[int] = mapped_column(Integer)
+    updated: Mapped[int] = mapped_column(Integer)
+    unchanged: Mapped[int] = mapped_column(Integer)
+    rejected: Mapped[int] = mapped_column(Integer)
+    skip_invalid: Mapped[bool] = mapped_column(Boolean)
+    actor: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from chainmap.domain import Assignment, Enterprise, Override, Status
-from chainmap.matching.normalize import normalize_name
-from chainmap.store.models import EnterpriseRow, SegmentAssignmentRow, StatusOverrideRow
+from chainmap.freshness import utcnow
+from chainmap.matching.normalize import match_key, normalize_name
+from chainmap.store.models import (
+    EnterpriseRow,
+    SegmentAssignmentRow,
+    StatusOverrideRow,
+)
 
 
 def to_enterprise(row: EnterpriseRow) -> Enterprise:
@@ -30,6 +35,7 @@ def to_enterprise(row: EnterpriseRow) -> Enterprise:
         main_products=tuple(row.main_products or ()),
         industry_code=row.industry_code,
         source=row.source or "",
+        last_verified_at=row.last_verified_at,
     )
 
 
@@ -44,11 +50,15 @@ def to_assignment(row: SegmentAssignmentRow) -> Assignment:
 
 
 def add_enterprises(session: Session, enterprises: Iterable[Enterprise]) -> list[int]:
-    """Insert enterprises (their ``id`` is ignored; the database assigns one)."""
+    """Insert enterprises (their ``id`` is ignored; the database assigns one). Records without
+    a verification date count as verified now, by whoever adds them."""
+    now = utcnow()
     rows = [
         EnterpriseRow(
             name=e.name,
             name_normalized=normalize_name(e.name),
+            match_key=match_key(e.name),
+            last_verified_at=e.last_verified_at or now,
             credit_code=e.credit_code,
             province=e.province,
             city=e.city,
@@ -75,6 +85,11 @@ def all_enterprises(session: Session) -> list[Enterprise]:
     return [to_enterprise(r) for r in session.scalars(select(EnterpriseRow).order_by("id"))]
 
 
+def enterprises_by_ids(session: Session, ids: Sequence[int]) -> list[Enterprise]:
+    rows = session.scalars(select(EnterpriseRow).where(EnterpriseRow.id.in_(ids)).order_by("id"))
+    return [to_enterprise(r) for r in rows]
+
+
 def count_enterprises(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(EnterpriseRow)) or 0
 
@@ -87,16 +102,18 @@ def replace_assignments(
     if enterprise_ids is not None:
         stmt = stmt.where(SegmentAssignmentRow.enterprise_id.in_(list(enterprise_ids)))
     session.execute(stmt)
-    session.add_all(
-        SegmentAssignmentRow(
-            enterprise_id=a.enterprise_id,
-            chain_id=a.chain_id,
-            segment_id=a.segment_id,
-            confidence=a.confidence,
-            evidence=list(a.evidence),
-        )
+    rows = [
+        {
+            "enterprise_id": a.enterprise_id,
+            "chain_id": a.chain_id,
+            "segment_id": a.segment_id,
+            "confidence": a.confidence,
+            "evidence": list(a.evidence),
+        }
         for a in assignments
-    )
+    ]
+    for i in range(0, len(rows), 1000):
+        session.execute(insert(SegmentAssignmentRow), rows[i : i + 1000])
     session.flush()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -209,3 +210,24 @@ def test_malformed_json_is_422_not_500(client: TestClient) -> None:
 def test_unknown_route_is_bilingual_404(client: TestClient) -> None:
     r = client.get("/no-such-thing")
     assert r.status_code == 404 and r.json()["message_zh"]
+
+
+def test_targets_flag_enterprises_not_verified_for_too_long(
+    client: TestClient, session: Session, library: dict[str, Chain], settings: Settings
+) -> None:
+    old = datetime.now(UTC) - timedelta(days=settings.enterprise_stale_after_days + 1)
+    add_enterprise(
+        session,
+        library,
+        settings,
+        name="老隔膜有限公司",
+        main_products=("湿法隔膜",),
+        last_verified_at=old,
+    )
+    add_enterprise(session, library, settings, name="新隔膜有限公司", main_products=("湿法隔膜",))
+    session.commit()
+    items = client.get(f"/chains/{CHAIN}/targets", params={"segment": "separator"}).json()["items"]
+    by_name = {t["enterprise"]["name"]: t["enterprise"] for t in items}
+    assert by_name["老隔膜有限公司"]["stale"] is True
+    assert by_name["新隔膜有限公司"]["stale"] is False
+    assert by_name["新隔膜有限公司"]["last_verified_at"] is not None

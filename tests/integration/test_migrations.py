@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from api.app import create_app
 from chainmap.errors import DatabaseNotMigrated
@@ -16,7 +16,14 @@ from chainmap.store import db
 from tests import dbutil
 from tests.conftest import CHAINS_DIR, _backends
 
-TABLES = {"enterprises", "segment_assignments", "status_overrides"}
+TABLES = {
+    "enterprises",
+    "segment_assignments",
+    "status_overrides",
+    "enterprise_aliases",
+    "enterprise_merges",
+    "import_runs",
+}
 
 
 @pytest.fixture(params=_backends())
@@ -62,3 +69,24 @@ def test_app_refuses_to_start_on_unmigrated_database(empty_url: str) -> None:
         pass
     assert "chainmap db upgrade" in info.value.message_zh
     assert "chainmap db upgrade" in info.value.message_en
+
+
+def test_registry_migration_fills_match_keys_of_existing_enterprises(empty_url: str) -> None:
+    db.upgrade(empty_url, "0001")
+    engine = db.make_engine(empty_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO enterprises (name, name_normalized, listed, tags, business_scope,"
+                    " main_products, source, created_at, updated_at) VALUES (:n, :n, false, '[]',"
+                    " '', '[]', 'test', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                ),
+                {"n": "深圳市星源材质科技股份有限公司"},
+            )
+        db.upgrade(empty_url)
+        with engine.connect() as conn:
+            key = conn.execute(text("SELECT match_key FROM enterprises")).scalar_one()
+    finally:
+        engine.dispose()
+    assert key and "有限公司" not in key and "深圳" not in key
