@@ -24,9 +24,12 @@ Example::
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
+
+import ahocorasick
 
 from chainmap.domain import Assignment, Chain, Enterprise, Segment
 
@@ -74,89 +77,66 @@ def _combine(weights: Iterable[float]) -> float:
     return 1.0 - miss
 
 
+SegmentRef = tuple[str, str]  # (chain id, segment id)
+
+
 @dataclass(frozen=True, slots=True)
 class ChainMatcher:
-    """A chain's keywords compiled for one regex scan per text.
-
-    The pattern is a lookahead alternation (longest keyword first), so it reports the longest
-    keyword starting at every position; ``contained`` then credits every keyword inside that
-    hit. Together that is exactly "which keywords occur as substrings", at C speed.
+    """Chains' keywords compiled into one Aho-Corasick automaton (pyahocorasick, in C): a single
+    pass over a text reports every keyword occurring in it, overlaps included, however many
+    chains and keywords there are.
     """
 
-    pattern: re.Pattern[str] | None
-    contained: dict[str, tuple[str, ...]]
-    owners: dict[str, tuple[str, ...]]
-    class_codes: dict[str, tuple[str, ...]]
-    group_codes: dict[str, tuple[str, ...]]
+    automaton: Any
+    owners: dict[str, tuple[SegmentRef, ...]]
+    class_codes: dict[str, tuple[SegmentRef, ...]]
+    group_codes: dict[str, tuple[SegmentRef, ...]]
 
 
-def trie_pattern(words: Iterable[str]) -> str:
-    """A regex matching any of ``words``, shaped as a prefix trie so the engine rejects most
-    positions on the first character; at each position it matches the longest word.
+def build_matcher(*chains: Chain) -> ChainMatcher:
+    """Compile the chains' keywords and industry codes; build once, classify many.
 
-    >>> re.findall(trie_pattern(["ab", "abc", "b"]), "abcb")
-    ['abc', 'b']
+    Memoised on the chains' ids and (immutable, hashable) segments.
     """
-    trie: dict[str, dict] = {}  # type: ignore[type-arg]
-    for word in words:
-        node = trie
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def emit(node: dict[str, dict]) -> str:  # type: ignore[type-arg]
-        ends = "" in node
-        branches = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        if ends:
-            return f"(?:{body})?"
-        return body
-
-    return emit(trie)
-
-
-def build_matcher(chain: Chain) -> ChainMatcher:
-    """Compile a chain's keywords and industry codes; build once, classify many.
-
-    Memoised on the chain's id and (immutable, hashable) segments.
-    """
-    return _build_matcher(chain.id, chain.segments)
+    return _build_matcher(tuple((c.id, c.segments) for c in chains))
 
 
 @lru_cache(maxsize=128)
-def _build_matcher(chain_id: str, segments: tuple[Segment, ...]) -> ChainMatcher:
-    owners: dict[str, list[str]] = {}
-    class_codes: dict[str, list[str]] = {}
-    group_codes: dict[str, list[str]] = {}
-    for seg in segments:
-        for kw in seg.keywords:
-            owners.setdefault(kw.lower(), []).append(seg.id)
-        for code in seg.industry_codes:
-            class_codes.setdefault(code, []).append(seg.id)
-            if len(code) >= 4:
-                group_codes.setdefault(code[:4], []).append(seg.id)
-    keys = sorted(owners, key=lambda k: (-len(k), k))
-    pattern = re.compile("(?=(" + trie_pattern(keys) + "))") if keys else None
-    contained = {k: tuple(o for o in keys if o in k) for k in keys}
+def _build_matcher(chains: tuple[tuple[str, tuple[Segment, ...]], ...]) -> ChainMatcher:
+    owners: dict[str, list[SegmentRef]] = {}
+    class_codes: dict[str, list[SegmentRef]] = {}
+    group_codes: dict[str, list[SegmentRef]] = {}
+    for chain_id, segments in chains:
+        for seg in segments:
+            ref = (chain_id, seg.id)
+            for kw in seg.keywords:
+                owners.setdefault(kw.lower(), []).append(ref)
+            for code in seg.industry_codes:
+                class_codes.setdefault(code, []).append(ref)
+                if len(code) >= 4:
+                    group_codes.setdefault(code[:4], []).append(ref)
+    automaton = ahocorasick.Automaton()
+    for key in sorted(owners):
+        automaton.add_word(key, key)
+    if owners:
+        automaton.make_automaton()
+
+    def dedup(d: dict[str, list[SegmentRef]]) -> dict[str, tuple[SegmentRef, ...]]:
+        return {k: tuple(dict.fromkeys(v)) for k, v in d.items()}
+
     return ChainMatcher(
-        pattern=pattern,
-        contained=contained,
-        owners={k: tuple(dict.fromkeys(v)) for k, v in owners.items()},
-        class_codes={k: tuple(dict.fromkeys(v)) for k, v in class_codes.items()},
-        group_codes={k: tuple(dict.fromkeys(v)) for k, v in group_codes.items()},
+        automaton=automaton,
+        owners=dedup(owners),
+        class_codes=dedup(class_codes),
+        group_codes=dedup(group_codes),
     )
 
 
 def _present(text: str, matcher: ChainMatcher) -> set[str]:
     """Lower-cased keywords of the chain that occur in text."""
-    if not text or matcher.pattern is None:
+    if not text or not matcher.owners:
         return set()
-    found: set[str] = set()
-    for mo in matcher.pattern.finditer(text.lower()):
-        found.update(matcher.contained[mo.group(1)])
-    return found
+    return {key for _, key in matcher.automaton.iter(text.lower())}
 
 
 def _segment_hits(present: set[str], segment: Segment) -> list[str]:
@@ -194,7 +174,7 @@ def _evidence(
 
 def segment_evidence(enterprise: Enterprise, segment: Segment) -> tuple[float, tuple[str, ...]]:
     """Confidence in [0, 1] that the enterprise works in the segment, and the evidence lines."""
-    single = _build_matcher("_", (segment,))
+    single = _build_matcher((("_", (segment,)),))
     products = _present("；".join(enterprise.main_products), single)
     scope = _present(strip_generic(enterprise.business_scope), single)
     return _evidence(enterprise, segment, products, scope)
@@ -208,30 +188,47 @@ def classify_enterprise(
     matcher: ChainMatcher | None = None,
 ) -> list[Assignment]:
     """Every segment of the chain the enterprise is assigned to, most confident first."""
-    m = matcher if matcher is not None else build_matcher(chain)
+    return classify_against(enterprise, (chain,), min_confidence=min_confidence, matcher=matcher)
+
+
+def classify_against(
+    enterprise: Enterprise,
+    chains: Sequence[Chain],
+    *,
+    min_confidence: float = MIN_CONFIDENCE,
+    matcher: ChainMatcher | None = None,
+) -> list[Assignment]:
+    """Assignments in every given chain from one scan of the enterprise's texts.
+
+    ``matcher`` must cover at least these chains (default: built for exactly them).
+    """
+    m = matcher if matcher is not None else build_matcher(*chains)
     products = _present("；".join(enterprise.main_products), m)
     scope = _present(strip_generic(enterprise.business_scope), m)
-    candidates: set[str] = {s for k in products | scope for s in m.owners[k]}
+    refs: set[SegmentRef] = {r for k in products | scope for r in m.owners[k]}
     code = enterprise.industry_code
     if code:
-        candidates.update(m.class_codes.get(code, ()))
-        candidates.update(m.group_codes.get(code[:4], ()))
+        refs.update(m.class_codes.get(code, ()))
+        refs.update(m.group_codes.get(code[:4], ()))
     out: list[Assignment] = []
-    for segment in chain.segments:
-        if segment.id not in candidates:
-            continue
-        confidence, evidence = _evidence(enterprise, segment, products, scope)
-        if confidence >= min_confidence:
-            out.append(
-                Assignment(
-                    enterprise_id=enterprise.id,
-                    chain_id=chain.id,
-                    segment_id=segment.id,
-                    confidence=round(confidence, 4),
-                    evidence=evidence,
+    if not refs:
+        return out
+    for chain in chains:
+        for segment in chain.segments:
+            if (chain.id, segment.id) not in refs:
+                continue
+            confidence, evidence = _evidence(enterprise, segment, products, scope)
+            if confidence >= min_confidence:
+                out.append(
+                    Assignment(
+                        enterprise_id=enterprise.id,
+                        chain_id=chain.id,
+                        segment_id=segment.id,
+                        confidence=round(confidence, 4),
+                        evidence=evidence,
+                    )
                 )
-            )
-    out.sort(key=lambda a: (-a.confidence, a.segment_id))
+    out.sort(key=lambda a: (a.chain_id != chains[0].id, a.chain_id, -a.confidence, a.segment_id))
     return out
 
 
@@ -241,11 +238,13 @@ def classify_all(
     *,
     min_confidence: float = MIN_CONFIDENCE,
 ) -> list[Assignment]:
-    """Classify many enterprises against many chains (each chain compiled once)."""
-    compiled = [(c, build_matcher(c)) for c in chains]
+    """Classify many enterprises against many chains (one scan per text for all chains)."""
+    chain_list = list(chains)
+    if not chain_list:
+        return []
+    m = build_matcher(*chain_list)
     return [
         a
         for ent in enterprises
-        for chain, m in compiled
-        for a in classify_enterprise(ent, chain, min_confidence=min_confidence, matcher=m)
+        for a in classify_against(ent, chain_list, min_confidence=min_confidence, matcher=m)
     ]
