@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
 from pathlib import Path
-from typing import Annotated, ParamSpec, TypeVar
+from typing import Annotated, Any, ParamSpec, TypeVar
 
 import typer
 from sqlalchemy.orm import Session
 
-from chainmap import services
+from chainmap import enterprises, services
 from chainmap.chains import get_chain, load_chain_library
 from chainmap.domain import STATUS_LABELS, Chain
 from chainmap.errors import ChainmapError
+from chainmap.io.enterprise_rows import error_report_xlsx
+from chainmap.registry import ImportRejected, ImportReport, import_enterprises
 from chainmap.settings import Settings, get_settings
 from chainmap.store import db, repo
 
@@ -24,7 +27,9 @@ app = typer.Typer(
 db_app = typer.Typer(help="数据库迁移 / database migrations", no_args_is_help=True)
 chains_app = typer.Typer(help="产业链库 / chain library", no_args_is_help=True)
 demo_app = typer.Typer(help="演示数据 / demo data", no_args_is_help=True)
+import_app = typer.Typer(help="导入 / import spreadsheets", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+app.add_typer(import_app, name="import")
 app.add_typer(chains_app, name="chains")
 app.add_typer(demo_app, name="demo")
 
@@ -185,3 +190,117 @@ def _safe_url(url: str) -> str:
     from sqlalchemy.engine import make_url
 
     return make_url(url).render_as_string(hide_password=True)
+
+
+class ProgressBar:
+    """A progress bar whose length is learnt from the first ``(done, total)`` report."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self._bar: Any = None
+        self._done = 0
+
+    def __enter__(self) -> ProgressBar:
+        return self
+
+    def __call__(self, done: int, total: int) -> None:
+        if self._bar is None:
+            self._bar = typer.progressbar(length=total, label=self.label).__enter__()
+        self._bar.update(done - self._done)
+        self._done = done
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
+
+
+def _write_report(path: Path, report: ImportReport, data: bytes) -> tuple[Path, Path | None]:
+    """Write FILE.report.json, and FILE.errors.xlsx when there are bad rows, beside the file."""
+    json_path = path.with_name(path.name + ".report.json")
+    payload = {
+        "filename": report.filename,
+        "sheet": report.sheet,
+        "applied": report.applied,
+        "total_rows": report.total_rows,
+        "inserted": report.inserted,
+        "updated": report.updated,
+        "unchanged": report.unchanged,
+        "rejected": report.rejected,
+        "unknown_columns": list(report.unknown_columns),
+        "errors": [e.as_dict() for e in report.errors],
+    }
+    json_path.write_text(json.dumps(payload, ensure_ascii=False, indent=2), encoding="utf-8")
+    if not report.errors:
+        return json_path, None
+    xlsx_path = path.with_name(path.stem + ".errors.xlsx")
+    xlsx_path.write_bytes(error_report_xlsx(data, report.errors, filename=path.name))
+    return json_path, xlsx_path
+
+
+@import_app.command("enterprises")
+@reports_errors
+def import_enterprises_cmd(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="xlsx / csv")],
+    skip_invalid: Annotated[
+        bool, typer.Option("--skip-invalid", help="跳过错误行 / land valid rows only")
+    ] = False,
+) -> None:
+    """导入企业名录（默认全部成功才写入）/ import an enterprise export, all-or-nothing."""
+    settings = get_settings()
+    lib = _library(settings)
+    data = file.read_bytes()
+    typer.echo(f"读取 {file.name} … / reading")
+    report: ImportReport
+    try:
+        with transaction(settings) as session, ProgressBar("写入 / writing") as progress:
+            report = import_enterprises(
+                session,
+                lib,
+                settings,
+                source=data,
+                filename=file.name,
+                skip_invalid=skip_invalid,
+                actor="cli",
+                progress=progress,
+            )
+    except ImportRejected as exc:
+        json_path, xlsx_path = _write_report(file, exc.report, data)
+        typer.echo(f"错误：{exc.message_zh}\nerror: {exc.message_en}", err=True)
+        typer.echo(
+            f"报告 / report: {json_path}" + (f", {xlsx_path}" if xlsx_path else ""), err=True
+        )
+        raise typer.Exit(1) from None
+    json_path, xlsx_path = _write_report(file, report, data)
+    typer.echo(
+        f"新增 {report.inserted}，更新 {report.updated}，未变 {report.unchanged}，"
+        f"错误行 {report.rejected} / inserted {report.inserted}, updated {report.updated}, "
+        f"unchanged {report.unchanged}, rejected {report.rejected}"
+    )
+    typer.echo(f"报告 / report: {json_path}" + (f", {xlsx_path}" if xlsx_path else ""))
+
+
+@app.command("resolve")
+@reports_errors
+def resolve_cmd(name: str, limit: Annotated[int, typer.Option(min=1, max=50)] = 5) -> None:
+    """名称识别 / which registry records a name refers to."""
+    settings = get_settings()
+    with transaction(settings) as session:
+        matches = enterprises.resolve(session, enterprises.ResolverCache(), name, limit=limit)
+    for m in matches:
+        typer.echo(f"{m.score:.3f}  {m.id:6}  {m.name}  （{m.reason}）")
+    if not matches:
+        typer.echo("未找到 / no match")
+
+
+@app.command("duplicates")
+@reports_errors
+def duplicates_cmd() -> None:
+    """疑似重复企业 / clusters of duplicate records."""
+    settings = get_settings()
+    with transaction(settings) as session:
+        cache = enterprises.ResolverCache()
+        index = cache.get(session)
+        clusters = enterprises.duplicates(session, cache)
+    for cluster in clusters:
+        typer.echo(" | ".join(f"{i} {index.record_names.get(i, '')}" for i in cluster))
+    typer.echo(f"共 {len(clusters)} 组 / {len(clusters)} clusters")

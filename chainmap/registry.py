@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from chainmap.domain import Chain
+from chainmap.domain import Chain, Enterprise
 from chainmap.errors import ChainmapError
 from chainmap.freshness import utcnow
 from chainmap.io.enterprise_rows import ENTERPRISE_COLUMNS, EnterpriseRecord, parse_enterprise_rows
@@ -170,9 +170,11 @@ def import_enterprises(
     filename: str,
     skip_invalid: bool = False,
     actor: str = "system",
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
     """Import an enterprise export (xlsx or csv) in the caller's transaction.
+
+    ``progress(done, total)`` is called every 1,000 rows while records are matched.
 
     Raises:
         TableError: the file cannot be read as a table (type, size, corrupt, missing column).
@@ -257,19 +259,18 @@ def import_enterprises(
             found.update(values)
         else:
             report.unchanged += 1
-        if progress is not None and done % 1000 == 0:
-            progress(1000)
-    if progress is not None:
-        progress(len(records) % 1000)
+        if progress is not None and (done % 1000 == 0 or done == len(records)):
+            progress(done, len(records))
 
+    table_ = EnterpriseRow.metadata.tables["enterprises"]
     new_ids: list[int] = []
+    stamp = {"created_at": now, "updated_at": now}
     for i in range(0, len(inserts), CHUNK):
-        new_ids.extend(
-            session.scalars(
-                insert(EnterpriseRow).returning(EnterpriseRow.id, sort_by_parameter_order=True),
-                inserts[i : i + CHUNK],
-            )
+        result = session.execute(
+            insert(table_).returning(table_.c.id, sort_by_parameter_order=True),
+            [{**v, **stamp} for v in inserts[i : i + CHUNK]],
         )
+        new_ids.extend(result.scalars())
     if updates:
         session.execute(update(EnterpriseRow), updates)
     report.inserted = len(inserts)
@@ -277,9 +278,23 @@ def import_enterprises(
     report.applied = True
     report.import_run_id = run.id
     run.inserted, run.updated, run.unchanged = report.inserted, report.updated, report.unchanged
-    reclassify(session, library, settings, [*new_ids, *(u["id"] for u in updates)])
+    # New rows are classified from memory; updated ones are reloaded (they may keep fields
+    # this file did not carry).
+    fresh = [_as_enterprise(new_id, v) for new_id, v in zip(new_ids, inserts, strict=True)]
+    classify_enterprises(session, library, settings, enterprises=fresh)
+    reclassify(session, library, settings, [u["id"] for u in updates])
     session.flush()
     return report
+
+
+def _as_enterprise(enterprise_id: int, values: Mapping[str, Any]) -> Enterprise:
+    return Enterprise(
+        id=enterprise_id,
+        name=values["name"],
+        main_products=tuple(values.get("main_products") or ()),
+        business_scope=values.get("business_scope") or "",
+        industry_code=values.get("industry_code"),
+    )
 
 
 def reclassify(

@@ -154,7 +154,10 @@ def classify_enterprises(
     *,
     enterprises: Sequence[Enterprise] | None = None,
 ) -> int:
-    """Re-run segment classification (for the given enterprises, or all); returns assignments."""
+    """Re-run segment classification (for the given enterprises, or all); returns assignments.
+
+    Classification reads only names, products, business scope and industry code.
+    """
     targets = list(enterprises) if enterprises is not None else repo.all_enterprises(session)
     assignments = classify_all(
         targets, library.values(), min_confidence=settings.classify_min_confidence

@@ -16,6 +16,8 @@ from chainmap.store.models import (
     StatusOverrideRow,
 )
 
+IN_CHUNK = 5_000  # ids per IN (...) list
+
 
 def to_enterprise(row: EnterpriseRow) -> Enterprise:
     return Enterprise(
@@ -98,10 +100,17 @@ def replace_assignments(
     session: Session, assignments: Sequence[Assignment], *, enterprise_ids: Iterable[int] | None
 ) -> None:
     """Replace the assignments of the given enterprises (all enterprises when None)."""
-    stmt = delete(SegmentAssignmentRow)
-    if enterprise_ids is not None:
-        stmt = stmt.where(SegmentAssignmentRow.enterprise_id.in_(list(enterprise_ids)))
-    session.execute(stmt)
+    if enterprise_ids is None:
+        session.execute(delete(SegmentAssignmentRow))
+    else:
+        ids = list(enterprise_ids)
+        # Chunked: PostgreSQL takes at most 65,535 parameters in one statement.
+        for i in range(0, len(ids), IN_CHUNK):
+            session.execute(
+                delete(SegmentAssignmentRow).where(
+                    SegmentAssignmentRow.enterprise_id.in_(ids[i : i + IN_CHUNK])
+                )
+            )
     rows = [
         {
             "enterprise_id": a.enterprise_id,
@@ -112,8 +121,9 @@ def replace_assignments(
         }
         for a in assignments
     ]
+    table = SegmentAssignmentRow.metadata.tables["segment_assignments"]
     for i in range(0, len(rows), 1000):
-        session.execute(insert(SegmentAssignmentRow), rows[i : i + 1000])
+        session.execute(insert(table), rows[i : i + 1000])
     session.flush()
 
 

@@ -16,6 +16,7 @@ from chainmap.io.tables import MissingColumns, UnsupportedFileType
 from chainmap.registry import ImportRejected, import_enterprises
 from chainmap.settings import Settings
 from chainmap.store.models import EnterpriseRow, ImportRunRow, SegmentAssignmentRow
+from tests.builders import make_enterprise
 
 HEADER = [
     "企业名称",
@@ -242,3 +243,16 @@ def test_unreadable_files_raise_table_errors_before_writing(
         )
     assert "企业名称" in info.value.message_zh
     assert _count(session) == 0
+
+
+def test_replacing_assignments_of_more_ids_than_one_statement_can_bind(session: Session) -> None:
+    """PostgreSQL binds at most 65,535 parameters per statement; large imports pass more ids."""
+    from chainmap.domain import Assignment
+    from chainmap.store import repo
+
+    (eid,) = repo.add_enterprises(session, [make_enterprise()])
+    repo.replace_assignments(
+        session, [Assignment(eid, "nev-battery", "cell", 0.9, ())], enterprise_ids=[eid]
+    )
+    repo.replace_assignments(session, [], enterprise_ids=[eid, *range(10**7, 10**7 + 70_000)])
+    assert session.scalar(select(func.count()).select_from(SegmentAssignmentRow)) == 0
