@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from chainmap.domain import Chain, Enterprise
@@ -28,6 +28,7 @@ from chainmap.matching.normalize import match_key, normalize_name
 from chainmap.services import classify_enterprises
 from chainmap.settings import Settings
 from chainmap.store import repo
+from chainmap.store.bulk import bulk_insert
 from chainmap.store.models import EnterpriseRow, ImportRunRow
 
 CHUNK = 500
@@ -263,14 +264,14 @@ def import_enterprises(
             progress(done, len(records))
 
     table_ = EnterpriseRow.metadata.tables["enterprises"]
-    new_ids: list[int] = []
     stamp = {"created_at": now, "updated_at": now}
-    for i in range(0, len(inserts), CHUNK):
-        result = session.execute(
-            insert(table_).returning(table_.c.id, sort_by_parameter_order=True),
-            [{**v, **stamp} for v in inserts[i : i + CHUNK]],
+    bulk_insert(session, table_, [{**v, **stamp} for v in inserts])
+    # Ids come back in insertion order; no other row carries this run yet (updates follow).
+    new_ids = list(
+        session.scalars(
+            select(EnterpriseRow.id).where(EnterpriseRow.import_run_id == run.id).order_by("id")
         )
-        new_ids.extend(result.scalars())
+    )
     if updates:
         session.execute(update(EnterpriseRow), updates)
     report.inserted = len(inserts)

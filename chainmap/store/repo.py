@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from chainmap.domain import Assignment, Enterprise, Override, Status
 from chainmap.freshness import utcnow
 from chainmap.matching.normalize import match_key, normalize_name
+from chainmap.store.bulk import bulk_insert
 from chainmap.store.models import (
     EnterpriseRow,
     SegmentAssignmentRow,
@@ -121,9 +122,7 @@ def replace_assignments(
         }
         for a in assignments
     ]
-    table = SegmentAssignmentRow.metadata.tables["segment_assignments"]
-    for i in range(0, len(rows), 1000):
-        session.execute(insert(table), rows[i : i + 1000])
+    bulk_insert(session, SegmentAssignmentRow.metadata.tables["segment_assignments"], rows)
     session.flush()
 
 
