@@ -15,6 +15,7 @@ from chainmap.enterprises import CreditCodeTaken, EnterpriseNotFound
 from chainmap.errors import ChainmapError, ChainNotFound, SegmentNotFound
 from chainmap.io.tables import FileTooLarge, TableError, UnsupportedFileType
 from chainmap.io.units import ValueParseError
+from chainmap.pipeline import PipelineError
 from chainmap.registry import ImportRejected
 from chainmap.services import InvalidInput
 
@@ -32,6 +33,7 @@ STATUS_BY_ERROR: dict[type[ChainmapError], int] = {
     TableError: 422,
     ValueParseError: 422,
     ImportRejected: 422,
+    PipelineError: 422,
 }
 
 # Chinese wording for pydantic's error types; the English is pydantic's own message.

@@ -10,7 +10,18 @@ import pytest
 
 CORE = Path(__file__).resolve().parents[2] / "chainmap"
 NEVER_IN_CHAINMAP = ("api", "fastapi", "starlette", "uvicorn")
-PURE = ["domain.py", "chains.py", "gaps.py", "strength.py", "errors.py", "matching", "demo.py"]
+PURE = [
+    "domain.py",
+    "chains.py",
+    "gaps.py",
+    "strength.py",
+    "errors.py",
+    "freshness.py",
+    "credit_code.py",
+    "matching",
+    "pipeline",
+    "demo.py",
+]
 NEVER_IN_PURE = (
     "sqlalchemy",
     "alembic",
