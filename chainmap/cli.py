@@ -16,6 +16,7 @@ from chainmap import enterprises, services
 from chainmap.chains import get_chain, load_chain_library
 from chainmap.domain import STATUS_LABELS, Chain
 from chainmap.errors import ChainmapError
+from chainmap.freshness import is_stale, utcnow
 from chainmap.io.enterprise_rows import error_report_xlsx
 from chainmap.registry import ImportRejected, ImportReport, import_enterprises
 from chainmap.settings import Settings, get_settings
@@ -177,11 +178,20 @@ def targets(
     settings = get_settings()
     chain = get_chain(_library(settings), chain_id)
     with transaction(settings) as session:
-        page = services.targets_page(session, chain, settings, segment_id=segment, limit=limit)
-    for i, t in enumerate(page.items, 1):
-        typer.echo(
-            f"{i:3}. {t.score:.3f}  {t.enterprise.name}  [{chain.segment(t.segment_id).name}]"
+        canonical = enterprises.ResolverCache().canonical(session)
+        page = services.targets_page(
+            session, chain, settings, segment_id=segment, limit=limit, canonical=canonical
         )
+    now = utcnow()
+    for i, t in enumerate(page.items, 1):
+        stale = is_stale(
+            t.enterprise.last_verified_at,
+            now=now,
+            max_age_days=settings.enterprise_stale_after_days,
+        )
+        mark = "  [信息过期 stale]" if stale else ""
+        seg_name = chain.segment(t.segment_id).name
+        typer.echo(f"{i:3}. {t.score:.3f}  {t.enterprise.name}  [{seg_name}]{mark}")
         typer.echo(f"      {t.reason}")
     typer.echo(f"共 {page.total} 家 / {page.total} targets")
 

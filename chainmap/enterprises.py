@@ -286,6 +286,7 @@ class ResolverCache:
         self._lock = threading.Lock()
         self._fingerprint: tuple[Any, ...] | None = None
         self._index: NameIndex | None = None
+        self._canonical: dict[int, int] | None = None
 
     @staticmethod
     def fingerprint(session: Session) -> tuple[Any, ...]:
@@ -301,7 +302,18 @@ class ResolverCache:
             if self._index is None or fp != self._fingerprint:
                 self._index = NameIndex(registry_records(session))
                 self._fingerprint = fp
+                self._canonical = None
             return self._index
+
+    def canonical(self, session: Session) -> dict[int, int]:
+        """Record id → the smallest id of its duplicate cluster (only ids in a cluster)."""
+        index = self.get(session)
+        with self._lock:
+            if self._canonical is None:
+                self._canonical = {
+                    i: cluster[0] for cluster in find_duplicate_clusters(index) for i in cluster
+                }
+            return self._canonical
 
 
 def registry_records(session: Session) -> list[tuple[int, str, list[str]]]:

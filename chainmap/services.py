@@ -80,9 +80,18 @@ def chain_state(session: Session, chain: Chain, settings: Settings) -> ChainStat
 
 
 def ranked_targets(
-    session: Session, chain: Chain, settings: Settings, *, segment_id: str | None = None
+    session: Session,
+    chain: Chain,
+    settings: Settings,
+    *,
+    segment_id: str | None = None,
+    canonical: Mapping[int, int] | None = None,
 ) -> tuple[ChainState, list[Target]]:
-    """All targets for the chain's gaps (or one gap segment), best first."""
+    """All targets for the chain's gaps (or one gap segment), best first.
+
+    ``canonical`` maps records of one duplicate cluster to one id; only the best-ranked
+    record of a cluster is listed, so the same company never appears twice.
+    """
     if segment_id is not None:
         chain.segment(segment_id)  # raises SegmentNotFound naming it
     state = chain_state(session, chain, settings)
@@ -95,7 +104,19 @@ def ranked_targets(
         segment_id=segment_id,
         min_confidence=settings.classify_min_confidence,
     )
-    return state, targets
+    return state, collapse_duplicates(targets, canonical or {})
+
+
+def collapse_duplicates(targets: list[Target], canonical: Mapping[int, int]) -> list[Target]:
+    """Keep the first (best) target of each duplicate cluster."""
+    seen: set[int] = set()
+    out: list[Target] = []
+    for t in targets:
+        key = canonical.get(t.enterprise.id, t.enterprise.id)
+        if key not in seen:
+            seen.add(key)
+            out.append(t)
+    return out
 
 
 def targets_page(
@@ -106,6 +127,7 @@ def targets_page(
     segment_id: str | None = None,
     limit: int = 50,
     offset: int = 0,
+    canonical: Mapping[int, int] | None = None,
 ) -> Page[Target]:
     if limit < 1 or limit > settings.targets_max_page_size:
         raise InvalidInput(
@@ -115,7 +137,9 @@ def targets_page(
         )
     if offset < 0:
         raise InvalidInput("offset 不能为负数", "offset must not be negative", field="offset")
-    _, targets = ranked_targets(session, chain, settings, segment_id=segment_id)
+    _, targets = ranked_targets(
+        session, chain, settings, segment_id=segment_id, canonical=canonical
+    )
     return Page(
         items=targets[offset : offset + limit], total=len(targets), limit=limit, offset=offset
     )

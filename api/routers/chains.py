@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 
 from api.deps import ChainDep, LibraryDep, SessionDep, SettingsDep
 from api.schemas import (
@@ -65,6 +65,7 @@ def get_gaps(chain: ChainDep, session: SessionDep, settings: SettingsDep) -> lis
 
 @router.get("/{chain_id}/targets", response_model=TargetPage)
 def get_targets(
+    request: Request,
     chain: ChainDep,
     session: SessionDep,
     settings: SettingsDep,
@@ -76,7 +77,13 @@ def get_targets(
 ) -> TargetPage:
     """目标企业清单（招商地图），每行附分项得分与理由 / ranked, explained targets."""
     page = services.targets_page(
-        session, chain, settings, segment_id=segment, limit=limit, offset=offset
+        session,
+        chain,
+        settings,
+        segment_id=segment,
+        limit=limit,
+        offset=offset,
+        canonical=request.app.state.resolver.canonical(session),
     )
     freshness = Freshness(now=utcnow(), max_age_days=settings.enterprise_stale_after_days)
     return TargetPage(

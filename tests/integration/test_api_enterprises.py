@@ -172,7 +172,7 @@ def test_duplicates_then_merge_keeps_history_and_one_target(client: TestClient) 
             "items"
         ]
     ]
-    assert len(names) == 2
+    assert names == [a["name"]]  # unmerged duplicates are already listed once
     r = client.post(
         f"/enterprises/{a['id']}/merge",
         json={"other_id": b["id"], "actor": "招商局", "reason": "同一企业"},
@@ -262,3 +262,32 @@ def test_import_bad_files(client: TestClient, settings: Settings) -> None:
     too_big = upload(client, good)
     assert too_big.status_code == 413
     assert client.get("/enterprises").json()["total"] == 0
+
+
+def test_unmerged_duplicates_appear_once_in_a_target_list(client: TestClient) -> None:
+    a = create(
+        client,
+        name="江苏星隔膜科技股份有限公司",
+        province="江苏省",
+        city="常州市",
+        main_products=["湿法隔膜"],
+        listed=True,
+    )
+    create(
+        client,
+        name="江蘇星隔膜科技股份有限公司",
+        province="江苏省",
+        city="常州市",
+        main_products=["湿法隔膜"],
+    )
+    other = create(
+        client,
+        name="浙江月隔膜有限公司",
+        province="浙江省",
+        city="湖州市",
+        main_products=["湿法隔膜"],
+    )
+    items = client.get("/chains/nev-battery/targets", params={"segment": "separator"}).json()[
+        "items"
+    ]
+    assert sorted(t["enterprise"]["id"] for t in items) == sorted([a["id"], other["id"]])
