@@ -228,15 +228,16 @@ def import_enterprises(
     for done, (record, key) in enumerate(zip(records, keys, strict=True), start=1):
         values = _values(record, present)
         found = _match(record, key, by_code, by_key)
+        provenance = {
+            "name_normalized": normalize_name(record.name),
+            "match_key": key,
+            "source": filename,
+            "import_run_id": run.id,
+            "imported_at": now,
+            "last_verified_at": now,
+        }
         if found is None:
-            values.update(
-                name_normalized=normalize_name(record.name),
-                match_key=key,
-                source=filename,
-                import_run_id=run.id,
-                imported_at=now,
-                last_verified_at=now,
-            )
+            values.update(provenance)
             for list_field in LIST_FIELDS:
                 values.setdefault(list_field, [])
             values.setdefault("business_scope", "")
@@ -247,14 +248,7 @@ def import_enterprises(
             if record.credit_code:
                 by_code[record.credit_code] = values
         elif _differs(found, values):
-            values.update(
-                name_normalized=normalize_name(record.name),
-                match_key=key,
-                source=filename,
-                import_run_id=run.id,
-                imported_at=now,
-                last_verified_at=now,
-            )
+            values.update(provenance)
             if "id" in found:
                 updates.append({"id": found["id"], **values})
             found.update(values)
