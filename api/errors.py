@@ -11,10 +11,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from chainmap.enterprises import CreditCodeTaken, EnterpriseNotFound
+from chainmap.enterprises import CreditCodeTaken, EnterpriseHasLeads, EnterpriseNotFound
 from chainmap.errors import ChainmapError, ChainNotFound, SegmentNotFound
 from chainmap.io.tables import FileTooLarge, TableError, UnsupportedFileType
 from chainmap.io.units import ValueParseError
+from chainmap.leads import LeadNotFound, LeadOwnedElsewhere
 from chainmap.pipeline import PipelineError
 from chainmap.registry import ImportRejected
 from chainmap.services import InvalidInput
@@ -26,7 +27,10 @@ STATUS_BY_ERROR: dict[type[ChainmapError], int] = {
     ChainNotFound: 404,
     SegmentNotFound: 404,
     EnterpriseNotFound: 404,
+    LeadNotFound: 404,
+    LeadOwnedElsewhere: 409,
     CreditCodeTaken: 409,
+    EnterpriseHasLeads: 409,
     InvalidInput: 422,
     UnsupportedFileType: 415,
     FileTooLarge: 413,

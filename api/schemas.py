@@ -21,6 +21,8 @@ from chainmap.domain import (
 )
 from chainmap.domain import Chain as ChainModel
 from chainmap.freshness import is_stale
+from chainmap.pipeline import Stage as PipelineStage
+from chainmap.store.models import LeadRow
 
 
 class HealthRead(BaseModel):
@@ -201,6 +203,16 @@ class Freshness:
         return is_stale(last_verified, now=self.now, max_age_days=self.max_age_days)
 
 
+class PipelineMark(BaseModel):
+    """Shown on target rows: the enterprise is already pursued, and by whom."""
+
+    lead_id: int
+    owner_team: str = Field(description="负责单位 / owner team")
+    owner_person: str = Field(description="责任人 / owner person")
+    stage: PipelineStage
+    stage_label: str
+
+
 class TargetRead(BaseModel):
     rank: int = Field(description="名次 / rank")
     enterprise: EnterpriseBrief
@@ -210,10 +222,29 @@ class TargetRead(BaseModel):
     reason: str = Field(description="推荐理由 / one-line reason")
     components: list[ComponentRead]
     also_fills: list[str] = Field(description="还可补的其他缺环 / other gaps it could fill")
+    in_pipeline: PipelineMark | None = Field(
+        default=None, description="已在跟进：负责单位、责任人、阶段 / already a lead, and whose"
+    )
 
     @classmethod
-    def build(cls, rank: int, chain: ChainModel, t: Target, freshness: Freshness) -> TargetRead:
+    def build(
+        cls,
+        rank: int,
+        chain: ChainModel,
+        t: Target,
+        freshness: Freshness,
+        lead: LeadRow | None = None,
+    ) -> TargetRead:
         return cls(
+            in_pipeline=PipelineMark(
+                lead_id=lead.id,
+                owner_team=lead.owner_team,
+                owner_person=lead.owner_person,
+                stage=PipelineStage(lead.stage),
+                stage_label=PipelineStage(lead.stage).label,
+            )
+            if lead is not None
+            else None,
             rank=rank,
             enterprise=EnterpriseBrief.build(t.enterprise, freshness),
             segment_id=t.segment_id,

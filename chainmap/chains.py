@@ -16,6 +16,7 @@ Example::
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated
 
@@ -202,7 +203,7 @@ def load_chain_library(directory: Path) -> dict[str, Chain]:
     return {c.id: c for c in sorted(chains, key=lambda c: c.id)}
 
 
-def get_chain(library: dict[str, Chain], chain_id: str) -> Chain:
+def get_chain(library: Mapping[str, Chain], chain_id: str) -> Chain:
     try:
         return library[chain_id]
     except KeyError:

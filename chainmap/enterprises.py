@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import delete, func, or_, select
+from sqlalchemy import update as sql_update
 from sqlalchemy.orm import Session
 
 from chainmap.credit_code import credit_code_problem, normalize_credit_code
@@ -28,6 +29,7 @@ from chainmap.store.models import (
     EnterpriseAliasRow,
     EnterpriseMergeRow,
     EnterpriseRow,
+    LeadRow,
     SegmentAssignmentRow,
 )
 
@@ -176,8 +178,32 @@ def update(
     return detail(session, row.id)
 
 
+class EnterpriseHasLeads(ChainmapError):
+    code = "enterprise_has_leads"
+
+    def __init__(self, enterprise_id: int, lead_ids: Sequence[int]) -> None:
+        ids = ", ".join(str(i) for i in lead_ids)
+        super().__init__(
+            f"企业 {enterprise_id} 有招商线索（{ids}），不能删除",
+            f"enterprise {enterprise_id} has leads ({ids}) and cannot be deleted",
+            field="id",
+        )
+
+
+def _lead_ids(session: Session, enterprise_id: int, *, active_only: bool = False) -> list[int]:
+    stmt = select(LeadRow.id).where(LeadRow.enterprise_id == enterprise_id)
+    if active_only:
+        stmt = stmt.where(LeadRow.stage != "dropped")
+    return list(session.scalars(stmt.order_by(LeadRow.id)))
+
+
 def remove(session: Session, enterprise_id: int) -> None:
-    session.delete(get_row(session, enterprise_id))
+    """Delete a record that no lead refers to (lead history is never lost)."""
+    row = get_row(session, enterprise_id)
+    leads = _lead_ids(session, enterprise_id)
+    if leads:
+        raise EnterpriseHasLeads(enterprise_id, leads)
+    session.delete(row)
     session.flush()
 
 
@@ -374,6 +400,14 @@ def merge(
     if not reason.strip():
         raise InvalidInput("必须填写合并原因", "a reason is required", field="reason")
     keep, other = get_row(session, keep_id), get_row(session, other_id)
+    if _lead_ids(session, keep_id, active_only=True) and _lead_ids(
+        session, other_id, active_only=True
+    ):
+        raise InvalidInput(
+            "两条记录都有进行中的线索，请先终止其中一条",
+            "both records have an active lead; drop one of them first",
+            field="other_id",
+        )
     other_detail = _details(session, [other])[0]
     session.add(
         EnterpriseMergeRow(
@@ -398,6 +432,9 @@ def merge(
         dict.fromkeys([*(keep.main_products or []), *(other.main_products or [])])
     )
     fill["listed"] = keep.listed or other.listed
+    session.execute(
+        sql_update(LeadRow).where(LeadRow.enterprise_id == other.id).values(enterprise_id=keep.id)
+    )
     session.execute(delete(EnterpriseRow).where(EnterpriseRow.id == other.id))
     session.expunge(other)
     session.flush()

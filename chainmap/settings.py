@@ -51,6 +51,18 @@ class Settings(BaseSettings):
         default_factory=lambda: dict(DEFAULT_CURRENCY_RATES),
         description="外币折人民币汇率 / rates to 人民币 for amounts such as 300万美元",
     )
+    flag_signed_not_started_days: int = Field(
+        default=180, ge=1, description="签约后超过该天数未开工即亮牌 / signed, not started"
+    )
+    flag_claim_idle_days: int = Field(
+        default=60, ge=1, description="认领后超过该天数无进展即亮牌 / claimed, no stage change"
+    )
+    flag_started_no_funds_days: int = Field(
+        default=90, ge=1, description="开工后超过该天数无资金到位即亮牌 / started, no funds"
+    )
+    flag_red_factor: float = Field(
+        default=1.5, gt=1, description="超过阈值该倍数即红牌，否则黄牌 / red beyond this factor"
+    )
     enterprise_stale_after_days: int = Field(
         default=365, ge=1, description="企业信息超过该天数未核实即标为过期 / days before stale"
     )

@@ -21,6 +21,7 @@ from api.schemas import (
 from chainmap import services
 from chainmap.domain import Status
 from chainmap.freshness import utcnow
+from chainmap.leads import owners_of
 
 router = APIRouter(prefix="/chains", tags=["chains"])
 
@@ -86,6 +87,7 @@ def get_targets(
         canonical=request.app.state.resolver.canonical(session),
     )
     freshness = Freshness(now=utcnow(), max_age_days=settings.enterprise_stale_after_days)
+    owners = owners_of(session, [t.enterprise.id for t in page.items])
     return TargetPage(
         chain_id=chain.id,
         segment_id=segment,
@@ -93,7 +95,8 @@ def get_targets(
         limit=page.limit,
         offset=page.offset,
         items=[
-            TargetRead.build(offset + i + 1, chain, t, freshness) for i, t in enumerate(page.items)
+            TargetRead.build(offset + i + 1, chain, t, freshness, owners.get(t.enterprise.id))
+            for i, t in enumerate(page.items)
         ],
     )
 

@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -169,3 +170,97 @@ class ImportRunRow(Base):
     skip_invalid: Mapped[bool] = mapped_column(Boolean)
     actor: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class LeadRow(Base):
+    """An enterprise pursued for a chain segment. ``stage`` and ``funds_arrived_wan`` cache the
+    newest stage change and the sum of arrivals; the history tables are the truth."""
+
+    __tablename__ = "leads"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    enterprise_id: Mapped[int] = mapped_column(
+        ForeignKey("enterprises.id", ondelete="RESTRICT"), index=True
+    )
+    chain_id: Mapped[str] = mapped_column(String(64), index=True)
+    segment_id: Mapped[str] = mapped_column(String(64))
+    owner_team: Mapped[str] = mapped_column(String(100), index=True)
+    owner_team_kind: Mapped[str] = mapped_column(String(32))
+    owner_person: Mapped[str] = mapped_column(String(100))
+    claimed_by_leader: Mapped[str | None] = mapped_column(String(100))
+    claim_band: Mapped[str | None] = mapped_column(String(16))
+    claimed_on: Mapped[date | None] = mapped_column(Date)
+    stage: Mapped[str] = mapped_column(String(32), index=True)
+    planned_investment_wan: Mapped[float | None] = mapped_column(Float)
+    contracted_investment_wan: Mapped[float | None] = mapped_column(Float)
+    funds_arrived_wan: Mapped[float] = mapped_column(Float, default=0.0)
+    carrier_ref: Mapped[str | None] = mapped_column(String(100))
+    dropped_reason: Mapped[str | None] = mapped_column(Text)
+    milestone_due_on: Mapped[date | None] = mapped_column(Date)
+    milestone_stage: Mapped[str] = mapped_column(String(32), default="construction_started")
+    created_on: Mapped[date] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(String(300), default="manual")
+    import_run_id: Mapped[int | None] = mapped_column(
+        ForeignKey("import_runs.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+    __table_args__ = (
+        # One enterprise, one owner: at most one lead per enterprise that is not dropped.
+        Index(
+            "uq_leads_active_enterprise",
+            "enterprise_id",
+            unique=True,
+            sqlite_where=text("stage != 'dropped'"),
+            postgresql_where=text("stage != 'dropped'"),
+        ),
+    )
+
+
+class LeadCollaboratorRow(Base):
+    """A team working a lead alongside its owner (explicitly added, never by accident)."""
+
+    __tablename__ = "lead_collaborators"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"), index=True)
+    team: Mapped[str] = mapped_column(String(100))
+    person: Mapped[str | None] = mapped_column(String(100))
+    added_by: Mapped[str] = mapped_column(String(100))
+    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    __table_args__ = (UniqueConstraint("lead_id", "team", name="uq_lead_collaborator"),)
+
+
+class StageChangeRow(Base):
+    """Append-only stage history (database triggers refuse UPDATE and DELETE)."""
+
+    __tablename__ = "stage_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="RESTRICT"))
+    from_stage: Mapped[str | None] = mapped_column(String(32))
+    to_stage: Mapped[str] = mapped_column(String(32))
+    changed_on: Mapped[date] = mapped_column(Date, index=True)
+    actor: Mapped[str] = mapped_column(String(100))
+    note: Mapped[str | None] = mapped_column(Text)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    __table_args__ = (Index("ix_stage_changes_lead", "lead_id", "id"),)
+
+
+class FundsArrivalRow(Base):
+    """Append-only record of funds arriving for a lead (万元)."""
+
+    __tablename__ = "funds_arrivals"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="RESTRICT"), index=True)
+    amount_wan: Mapped[float] = mapped_column(Float)
+    arrived_on: Mapped[date] = mapped_column(Date)
+    actor: Mapped[str] = mapped_column(String(100))
+    note: Mapped[str | None] = mapped_column(Text)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

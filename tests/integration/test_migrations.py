@@ -17,6 +17,10 @@ from tests import dbutil
 from tests.conftest import CHAINS_DIR, _backends
 
 TABLES = {
+    "leads",
+    "stage_changes",
+    "funds_arrivals",
+    "lead_collaborators",
     "enterprises",
     "segment_assignments",
     "status_overrides",
