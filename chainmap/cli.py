@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import wraps
 from pathlib import Path
@@ -14,10 +14,14 @@ from sqlalchemy.orm import Session
 
 from chainmap import enterprises, services
 from chainmap.chains import get_chain, load_chain_library
+from chainmap.demo_data import load_demo_leads
 from chainmap.domain import STATUS_LABELS, Chain
 from chainmap.errors import ChainmapError
 from chainmap.freshness import is_stale, utcnow
-from chainmap.io.enterprise_rows import error_report_xlsx
+from chainmap.io.enterprise_rows import ENTERPRISE_COLUMNS, error_report_xlsx
+from chainmap.io.lead_rows import LEAD_COLUMNS
+from chainmap.io.tables import ColumnSpec
+from chainmap.lead_import import import_leads
 from chainmap.registry import ImportRejected, ImportReport, import_enterprises
 from chainmap.settings import Settings, get_settings
 from chainmap.store import db, repo
@@ -139,6 +143,12 @@ def demo_load(
     lib = _library(settings)
     with transaction(settings) as session:
         if reset:
+            if repo.count_leads(session):
+                raise ChainmapError(
+                    "已有招商线索，其历史只能追加不能删除；如需重置演示数据，请删除数据库文件后重新运行",
+                    "leads exist and their history is append-only; to reset the demo, delete "
+                    "the database file and run again",
+                )
             repo.delete_all_enterprises(session)
         elif repo.count_enterprises(session):
             typer.echo(
@@ -151,7 +161,11 @@ def demo_load(
             for i in range(0, len(enterprises), step):
                 services.add_enterprises(session, lib, settings, enterprises[i : i + step])
                 bar.update(len(enterprises[i : i + step]))
-    typer.echo(f"已载入 {len(enterprises)} 家演示企业 / {len(enterprises)} demo enterprises loaded")
+        n_leads = load_demo_leads(session, lib, today=utcnow().date())
+    typer.echo(
+        f"已载入 {len(enterprises)} 家演示企业、{n_leads} 条招商线索 / "
+        f"{len(enterprises)} demo enterprises and {n_leads} leads loaded"
+    )
 
 
 @app.command("gaps")
@@ -224,7 +238,12 @@ class ProgressBar:
             self._bar.__exit__(None, None, None)
 
 
-def _write_report(path: Path, report: ImportReport, data: bytes) -> tuple[Path, Path | None]:
+def _write_report(
+    path: Path,
+    report: ImportReport,
+    data: bytes,
+    columns: Sequence[ColumnSpec] = ENTERPRISE_COLUMNS,
+) -> tuple[Path, Path | None]:
     """Write FILE.report.json, and FILE.errors.xlsx when there are bad rows, beside the file."""
     json_path = path.with_name(path.name + ".report.json")
     payload = {
@@ -243,50 +262,94 @@ def _write_report(path: Path, report: ImportReport, data: bytes) -> tuple[Path, 
     if not report.errors:
         return json_path, None
     xlsx_path = path.with_name(path.stem + ".errors.xlsx")
-    xlsx_path.write_bytes(error_report_xlsx(data, report.errors, filename=path.name))
+    xlsx_path.write_bytes(
+        error_report_xlsx(data, report.errors, filename=path.name, columns=columns)
+    )
     return json_path, xlsx_path
+
+
+def _import_file(
+    file: Path,
+    columns: Sequence[ColumnSpec],
+    run: Callable[[Session, bytes, ProgressBar], ImportReport],
+    summary: Callable[[ImportReport], str],
+) -> None:
+    """One import command: a transaction, a progress bar, the report beside the file, and
+    exit 1 (nothing written) when the file is rejected."""
+    settings = get_settings()
+    data = file.read_bytes()
+    typer.echo(f"读取 {file.name} … / reading")
+    try:
+        with transaction(settings) as session, ProgressBar("写入 / writing") as progress:
+            report = run(session, data, progress)
+    except ImportRejected as exc:
+        json_path, xlsx_path = _write_report(file, exc.report, data, columns)
+        typer.echo(f"错误：{exc.message_zh}\nerror: {exc.message_en}", err=True)
+        extra = f", {xlsx_path}" if xlsx_path else ""
+        typer.echo(f"报告 / report: {json_path}{extra}", err=True)
+        raise typer.Exit(1) from None
+    json_path, xlsx_path = _write_report(file, report, data, columns)
+    typer.echo(summary(report))
+    typer.echo(f"报告 / report: {json_path}" + (f", {xlsx_path}" if xlsx_path else ""))
+
+
+FileArg = Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="xlsx / csv")]
+SkipInvalid = Annotated[
+    bool, typer.Option("--skip-invalid", help="跳过错误行 / land valid rows only")
+]
 
 
 @import_app.command("enterprises")
 @reports_errors
-def import_enterprises_cmd(
-    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="xlsx / csv")],
-    skip_invalid: Annotated[
-        bool, typer.Option("--skip-invalid", help="跳过错误行 / land valid rows only")
-    ] = False,
-) -> None:
+def import_enterprises_cmd(file: FileArg, skip_invalid: SkipInvalid = False) -> None:
     """导入企业名录（默认全部成功才写入）/ import an enterprise export, all-or-nothing."""
     settings = get_settings()
     lib = _library(settings)
-    data = file.read_bytes()
-    typer.echo(f"读取 {file.name} … / reading")
-    report: ImportReport
-    try:
-        with transaction(settings) as session, ProgressBar("写入 / writing") as progress:
-            report = import_enterprises(
-                session,
-                lib,
-                settings,
-                source=data,
-                filename=file.name,
-                skip_invalid=skip_invalid,
-                actor="cli",
-                progress=progress,
-            )
-    except ImportRejected as exc:
-        json_path, xlsx_path = _write_report(file, exc.report, data)
-        typer.echo(f"错误：{exc.message_zh}\nerror: {exc.message_en}", err=True)
-        typer.echo(
-            f"报告 / report: {json_path}" + (f", {xlsx_path}" if xlsx_path else ""), err=True
-        )
-        raise typer.Exit(1) from None
-    json_path, xlsx_path = _write_report(file, report, data)
-    typer.echo(
-        f"新增 {report.inserted}，更新 {report.updated}，未变 {report.unchanged}，"
-        f"错误行 {report.rejected} / inserted {report.inserted}, updated {report.updated}, "
-        f"unchanged {report.unchanged}, rejected {report.rejected}"
+    _import_file(
+        file,
+        ENTERPRISE_COLUMNS,
+        lambda session, data, progress: import_enterprises(
+            session,
+            lib,
+            settings,
+            source=data,
+            filename=file.name,
+            skip_invalid=skip_invalid,
+            actor="cli",
+            progress=progress,
+        ),
+        lambda r: (
+            f"新增 {r.inserted}，更新 {r.updated}，未变 {r.unchanged}，错误行 {r.rejected} / "
+            f"inserted {r.inserted}, updated {r.updated}, unchanged {r.unchanged}, "
+            f"rejected {r.rejected}"
+        ),
     )
-    typer.echo(f"报告 / report: {json_path}" + (f", {xlsx_path}" if xlsx_path else ""))
+
+
+@import_app.command("leads")
+@reports_errors
+def import_leads_cmd(file: FileArg, skip_invalid: SkipInvalid = False) -> None:
+    """导入招商项目台账（默认全部成功才写入）/ import a lead ledger, all-or-nothing."""
+    settings = get_settings()
+    lib = _library(settings)
+    _import_file(
+        file,
+        LEAD_COLUMNS,
+        lambda session, data, _progress: import_leads(
+            session,
+            lib,
+            settings,
+            source=data,
+            filename=file.name,
+            today=utcnow().date(),
+            skip_invalid=skip_invalid,
+            actor="cli",
+        ),
+        lambda r: (
+            f"新增线索 {r.inserted}，已存在 {r.unchanged}，错误行 {r.rejected} / "
+            f"inserted {r.inserted}, unchanged {r.unchanged}, rejected {r.rejected}"
+        ),
+    )
 
 
 @app.command("resolve")

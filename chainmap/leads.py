@@ -7,7 +7,7 @@ flush: the caller's transaction commits or rolls back, so a rejected change writ
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -24,7 +24,6 @@ from chainmap.pipeline import (
     FundsArrival,
     Lead,
     Stage,
-    StageChange,
     TeamKind,
     apply_funds_arrival,
     apply_transition,
@@ -32,6 +31,14 @@ from chainmap.pipeline import (
 )
 from chainmap.services import InvalidInput, Page, ranked_targets
 from chainmap.settings import Settings
+from chainmap.store.leads_repo import (
+    insert_pipeline,
+    load_pipeline,
+    owners_of,
+    to_arrival,
+    to_change,
+    to_lead,
+)
 from chainmap.store.models import (
     EnterpriseRow,
     FundsArrivalRow,
@@ -96,48 +103,6 @@ class LeadDetail:
     history: list[StageChangeRow]
     arrivals: list[FundsArrivalRow]
     collaborators: list[LeadCollaboratorRow]
-
-
-def to_lead(row: LeadRow, enterprise_name: str, collaborators: Sequence[str] = ()) -> Lead:
-    return Lead(
-        id=row.id,
-        enterprise_id=row.enterprise_id,
-        enterprise_name=enterprise_name,
-        chain_id=row.chain_id,
-        segment_id=row.segment_id,
-        owner_team=row.owner_team,
-        owner_team_kind=TeamKind(row.owner_team_kind),
-        owner_person=row.owner_person,
-        created_on=row.created_on,
-        stage=Stage(row.stage),
-        claimed_by_leader=row.claimed_by_leader,
-        claim_band=ClaimBand(row.claim_band) if row.claim_band else None,
-        claimed_on=row.claimed_on,
-        planned_investment_wan=row.planned_investment_wan,
-        contracted_investment_wan=row.contracted_investment_wan,
-        funds_arrived_wan=row.funds_arrived_wan,
-        carrier_ref=row.carrier_ref,
-        dropped_reason=row.dropped_reason,
-        milestone_due_on=row.milestone_due_on,
-        milestone_stage=Stage(row.milestone_stage),
-        collaborators=tuple(collaborators),
-    )
-
-
-def _change(row: StageChangeRow) -> StageChange:
-    return StageChange(
-        row.lead_id,
-        Stage(row.from_stage) if row.from_stage else None,
-        Stage(row.to_stage),
-        row.changed_on,
-        row.actor,
-        row.note,
-        row.recorded_at,
-    )
-
-
-def _arrival(row: FundsArrivalRow) -> FundsArrival:
-    return FundsArrival(row.lead_id, row.amount_wan, row.arrived_on, row.actor, row.note)
 
 
 def _require_enterprise(session: Session, enterprise_id: int) -> EnterpriseRow:
@@ -314,7 +279,7 @@ def move_stage(
     detail = lead_detail(session, lead_id)
     updated, _ = apply_transition(
         detail.lead,
-        [_change(c) for c in detail.history if c.from_stage is not None],
+        [to_change(c) for c in detail.history if c.from_stage is not None],
         to_stage=to_stage,
         changed_on=changed_on,
         actor=actor,
@@ -360,7 +325,7 @@ def record_funds(
     detail = lead_detail(session, lead_id)
     updated, _ = apply_funds_arrival(
         detail.lead,
-        [_arrival(a) for a in detail.arrivals],
+        [to_arrival(a) for a in detail.arrivals],
         FundsArrival(lead_id, amount_wan, arrived_on, actor, note),
     )
     session.add(
@@ -438,68 +403,18 @@ def list_leads(session: Session, query: LeadQuery) -> Page[tuple[LeadRow, str]]:
     )
 
 
-def owners_of(session: Session, enterprise_ids: Sequence[int]) -> dict[int, LeadRow]:
-    """Active leads by enterprise, for marking target lists "already in the pipeline"."""
-    out: dict[int, LeadRow] = {}
-    ids = list(enterprise_ids)
-    for i in range(0, len(ids), 5_000):
-        for row in session.scalars(
-            select(LeadRow).where(
-                LeadRow.enterprise_id.in_(ids[i : i + 5_000]), LeadRow.stage != "dropped"
-            )
-        ):
-            out[row.enterprise_id] = row
-    return out
-
-
-def load_pipeline(
-    session: Session,
-) -> tuple[list[Lead], list[StageChange], list[FundsArrival]]:
-    """Every lead with its whole history and arrivals, as plain tuples (fast at 1M changes)."""
-    collaborators: dict[int, list[str]] = {}
-    for lead_id, team in session.execute(
-        select(LeadCollaboratorRow.lead_id, LeadCollaboratorRow.team).order_by(
-            LeadCollaboratorRow.id
-        )
-    ):
-        collaborators.setdefault(lead_id, []).append(team)
-    leads = [
-        to_lead(row, name, collaborators.get(row.id, ()))
-        for row, name in session.execute(
-            select(LeadRow, EnterpriseRow.name)
-            .join(EnterpriseRow, EnterpriseRow.id == LeadRow.enterprise_id)
-            .order_by(LeadRow.id)
-        )
-    ]
-    stage_of = {s.value: s for s in Stage}
-    changes = [
-        StageChange(lid, stage_of[f] if f else None, stage_of[t], on, actor, note, at)
-        for lid, f, t, on, actor, note, at in session.execute(
-            select(
-                StageChangeRow.lead_id,
-                StageChangeRow.from_stage,
-                StageChangeRow.to_stage,
-                StageChangeRow.changed_on,
-                StageChangeRow.actor,
-                StageChangeRow.note,
-                StageChangeRow.recorded_at,
-            ).order_by(StageChangeRow.id)
-        )
-    ]
-    arrivals = [
-        FundsArrival(lid, amount, on, actor, note)
-        for lid, amount, on, actor, note in session.execute(
-            select(
-                FundsArrivalRow.lead_id,
-                FundsArrivalRow.amount_wan,
-                FundsArrivalRow.arrived_on,
-                FundsArrivalRow.actor,
-                FundsArrivalRow.note,
-            ).order_by(FundsArrivalRow.id)
-        )
-    ]
-    return leads, changes, arrivals
-
-
 def today_utc() -> date:
     return utcnow().date()
+
+
+__all__ = [
+    "LeadDetail",
+    "LeadInput",
+    "LeadNotFound",
+    "LeadOwnedElsewhere",
+    "LeadQuery",
+    "insert_pipeline",
+    "load_pipeline",
+    "owners_of",
+    "to_lead",
+]

@@ -5,10 +5,8 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Query, Request, Response, UploadFile
-from fastapi.responses import JSONResponse
 
 from api.deps import LibraryDep, SessionDep, SettingsDep
-from api.errors import error_body
 from api.schemas import Freshness
 from api.schemas_enterprises import (
     DuplicateCluster,
@@ -21,17 +19,16 @@ from api.schemas_enterprises import (
     MergeIn,
     enterprise_read,
 )
+from api.uploads import read_upload, run_import
 from chainmap import enterprises as registry
 from chainmap.enterprises import EnterpriseDetail, ResolverCache, SearchQuery
 from chainmap.freshness import utcnow
-from chainmap.io.enterprise_rows import error_report_xlsx
-from chainmap.io.tables import FileTooLarge
+from chainmap.io.enterprise_rows import ENTERPRISE_COLUMNS
 from chainmap.matching.resolve import MATCH_THRESHOLD
-from chainmap.registry import ImportRejected, import_enterprises
+from chainmap.registry import import_enterprises
 from chainmap.settings import Settings
 
 router = APIRouter(prefix="/enterprises", tags=["enterprises"])
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _resolver(request: Request) -> ResolverCache:
@@ -131,16 +128,12 @@ def import_file(
     actor: Annotated[str, Query(min_length=1, max_length=100)] = "api",
 ) -> Response:
     """导入企业名录（默认全部成功才写入）/ import an export, all-or-nothing by default."""
-    data = file.file.read(settings.import_max_bytes + 1)
-    if len(data) > settings.import_max_bytes:
-        raise FileTooLarge(
-            f"文件超过大小上限 {settings.import_max_bytes} 字节",
-            f"file exceeds the size limit of {settings.import_max_bytes} bytes",
-            field="file",
-        )
+    data = read_upload(file, settings.import_max_bytes)
     filename = file.filename or "upload"
-    try:
-        report = import_enterprises(
+    return run_import(
+        data,
+        filename,
+        lambda: import_enterprises(
             session,
             library,
             settings,
@@ -148,35 +141,9 @@ def import_file(
             filename=filename,
             skip_invalid=skip_invalid,
             actor=actor,
-        )
-        status = 200
-    except ImportRejected as exc:
-        report, status = exc.report, 422
-        rejection = exc
-    if format == "xlsx":
-        body = error_report_xlsx(data, report.errors, filename=filename)
-        stem = filename.rsplit(".", 1)[0]
-        return Response(
-            body,
-            media_type=XLSX,
-            status_code=200,
-            headers={
-                "Content-Disposition": f"attachment; filename*=UTF-8''{stem}-report.xlsx",
-                "X-Import-Applied": str(report.applied).lower(),
-            },
-        )
-    read = ImportReportRead.build(report)
-    if status == 200:
-        return JSONResponse(read.model_dump(mode="json"))
-    return JSONResponse(
-        error_body(
-            rejection.code,
-            rejection.message_zh,
-            rejection.message_en,
-            rejection.field,
-            report=read.model_dump(mode="json"),
         ),
-        status_code=422,
+        report_format=format,
+        columns=ENTERPRISE_COLUMNS,
     )
 
 

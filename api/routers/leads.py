@@ -7,11 +7,12 @@ import importlib
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, File, Query, Response, UploadFile
 from fastapi.responses import JSONResponse
 
 from api.deps import LibraryDep, SessionDep, SettingsDep
 from api.jsonable import jsonable
+from api.schemas_enterprises import ImportReportRead
 from api.schemas_leads import (
     CollaboratorIn,
     FundsIn,
@@ -22,8 +23,11 @@ from api.schemas_leads import (
     LeadUpdate,
     TransitionIn,
 )
+from api.uploads import read_upload, run_import
 from chainmap import leads as pipeline_service
 from chainmap.chains import get_chain
+from chainmap.io.lead_rows import LEAD_COLUMNS
+from chainmap.lead_import import import_leads
 from chainmap.leads import LeadInput, LeadQuery
 from chainmap.pipeline import Stage, flags, metrics, parse_period
 from chainmap.store.models import LeadRow
@@ -133,6 +137,39 @@ def get_flags(
         red_factor=settings.flag_red_factor,
     )
     return [jsonable(f) for f in found]
+
+
+@router.post("/import", response_model=ImportReportRead)
+def import_ledger(
+    session: SessionDep,
+    library: LibraryDep,
+    settings: SettingsDep,
+    file: Annotated[UploadFile, File(description="招商项目台账 xlsx / csv")],
+    skip_invalid: Annotated[bool, Query(description="跳过错误行 / land valid rows only")] = False,
+    format: Annotated[
+        Literal["json", "xlsx"], Query(description="报告格式 / report format")
+    ] = "json",
+    actor: Annotated[str, Query(min_length=1, max_length=100)] = "台账导入",
+) -> Response:
+    """导入招商项目台账（默认全部成功才写入）/ import a lead ledger, all-or-nothing by default."""
+    data = read_upload(file, settings.import_max_bytes)
+    filename = file.filename or "upload"
+    return run_import(
+        data,
+        filename,
+        lambda: import_leads(
+            session,
+            library,
+            settings,
+            source=data,
+            filename=filename,
+            today=pipeline_service.today_utc(),
+            skip_invalid=skip_invalid,
+            actor=actor,
+        ),
+        report_format=format,
+        columns=LEAD_COLUMNS,
+    )
 
 
 @router.get("/{lead_id}", response_model=LeadRead)

@@ -42,12 +42,15 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Literal
+from operator import attrgetter
+from typing import Any, Literal, NamedTuple
 
 from chainmap.pipeline.stages import (
+    SIZE_BAND_MIN_WAN,
     STAGE_ORDER,
     FundsArrival,
     InvalidPeriod,
@@ -58,7 +61,6 @@ from chainmap.pipeline.stages import (
     StageChange,
     at_or_beyond,
     lead_amount_wan,
-    size_bands_of,
 )
 
 GroupBy = Literal["chain", "team", "owner", "leader"]
@@ -231,80 +233,302 @@ class GroupMetrics:
         }
 
 
-def _group_key(lead: Lead, group_by: GroupBy) -> str | None:
-    if group_by == "chain":
-        return lead.chain_id
-    if group_by == "team":
-        return lead.owner_team
-    if group_by == "owner":
-        return lead.owner_person
-    return lead.claimed_by_leader
+_GROUP_KEY: dict[GroupBy, Callable[[Lead], str | None]] = {
+    "chain": attrgetter("chain_id"),
+    "team": attrgetter("owner_team"),
+    "owner": attrgetter("owner_person"),
+    "leader": attrgetter("claimed_by_leader"),
+}
 
 
-def _measure(
-    timelines: Sequence[LeadTimeline],
+_RANK: dict[Stage, int] = {s: i for i, s in enumerate(STAGE_ORDER)}  # 终止 is absent: -1
+_SIGNED, _STARTED = _RANK[Stage.signed], _RANK[Stage.construction_started]
+_BANDS: tuple[SizeBand, ...] = tuple(SizeBand)
+_BAND_MINS: tuple[float, ...] = tuple(SIZE_BAND_MIN_WAN[b] for b in _BANDS)
+_ON = attrgetter("changed_on")
+_FUNDS_IN = attrgetter("funds_in_period_wan")
+_FUNDS_BY = attrgetter("funds_by_end_wan")
+_CONTRACTED = attrgetter("contracted_wan")
+_ARRIVED_ON = attrgetter("arrived_on")
+
+
+class LeadFigures(NamedTuple):
+    """What one lead contributes to one period's figures: every figure of a group is a count
+    or a sum of these over the group's leads, so each number traces back to its leads.
+
+    Only leads created by the period's end have figures. ``stage_before`` is the stage at the
+    end of the day before the period (None: not yet created); ``reached`` the stages reached
+    during the period (终止 included); ``band_milestones`` the :data:`BAND_MILESTONES` the lead
+    is counted in at end, each in every band of ``size_bands``. ``signed`` (at or beyond 签约 at
+    end) is the base of 开工率 and 资金到位率, ``started`` their numerator; ``due`` / ``kept``
+    those of 合同履约率. ``contracted_wan`` is 0 without a contract; the funds are those of
+    the lead whether or not it counts in 资金到位率.
+    """
+
+    lead_id: int
+    stage_at_end: Stage
+    stage_before: Stage | None
+    reached: tuple[Stage, ...]
+    band_milestones: tuple[Stage, ...]
+    size_bands: tuple[SizeBand, ...]
+    newly_signed: bool
+    signed: bool
+    started: bool
+    due: bool
+    kept: bool
+    contracted_wan: float
+    funds_by_end_wan: float
+    funds_in_period_wan: float
+
+
+def build_timelines(
+    leads: Iterable[Lead],
+    changes: Iterable[StageChange],
+    arrivals: Iterable[FundsArrival],
+    *,
+    created_by: date | None = None,
+) -> list[LeadTimeline]:
+    """One :class:`LeadTimeline` per lead (created by ``created_by`` when given), in input
+    order, indexing the changes and arrivals by lead once — the same timelines
+    ``LeadTimeline.build`` gives, without rescanning every entry for every lead."""
+    by_lead: dict[int, list[StageChange]] = {}
+    for c in changes:
+        own = by_lead.get(c.lead_id)
+        if own is None:
+            by_lead[c.lead_id] = [c]
+        else:
+            own.append(c)
+    money: dict[int, list[FundsArrival]] = {}
+    for a in arrivals:
+        money.setdefault(a.lead_id, []).append(a)
+    out: list[LeadTimeline] = []
+    for lead in leads:
+        if created_by is not None and lead.created_on > created_by:
+            continue
+        own = by_lead.get(lead.id)
+        paid = money.get(lead.id)
+        out.append(
+            LeadTimeline(
+                lead,
+                tuple(sorted(own, key=_ON)) if own else (),
+                tuple(sorted(paid, key=_ARRIVED_ON)) if paid else (),
+            )
+        )
+    return out
+
+
+def _states(t: LeadTimeline, days: Sequence[date]) -> list[tuple[Stage | None, int]]:
+    """For each of ``days`` (ascending): ``t.stage_at(day)``, and the highest rank the lead
+    held up to that day (what ``t.ever_reached_by`` tests; -1 for none), in one pass."""
+    changes, created = t.changes, t.lead.created_on
+    initial = changes[0].from_stage if changes else t.lead.stage
+    fallback = initial or Stage.clue
+    best = _RANK.get(initial, -1) if initial is not None else -1
+    current: Stage | None = None
+    i, n = 0, len(changes)
+    out: list[tuple[Stage | None, int]] = []
+    for day in days:
+        while i < n and changes[i].changed_on <= day:
+            current = changes[i].to_stage
+            rank = _RANK.get(current, -1)
+            if rank > best:
+                best = rank
+            i += 1
+        out.append((None, -1) if day < created else (current or fallback, best))
+    return out
+
+
+def _kept(t: LeadTimeline) -> bool:
+    """``t.ever_reached_by(milestone_stage, milestone_due_on)``, without building lists."""
+    lead = t.lead
+    due_on, target = lead.milestone_due_on, _RANK.get(lead.milestone_stage)
+    if due_on is None or target is None:  # 终止 as a milestone: as the timeline answers it
+        return due_on is not None and t.ever_reached_by(lead.milestone_stage, due_on)
+    if due_on < lead.created_on:
+        return False
+    [(_, best)] = _states(t, (due_on,))
+    return best >= target
+
+
+def _size_bands(amount: float) -> tuple[SizeBand, ...]:
+    """``size_bands_of(amount)``: the bands are cumulative, so a prefix of all of them."""
+    k = 0
+    while k < len(_BAND_MINS) and amount >= _BAND_MINS[k]:
+        k += 1
+    return _BANDS[:k]
+
+
+def _derive(now: Stage, then: Stage | None) -> _Derived:
+    """What the stages at the end of a period (``now``) and of the day before it (``then``)
+    say, straight from the definitions in the module docstring."""
+    reached = [s for s in STAGE_ORDER if at_or_beyond(now, s) and not at_or_beyond(then, s)]
+    if now is Stage.dropped and then is not Stage.dropped:
+        reached.append(Stage.dropped)
+    signed = at_or_beyond(now, Stage.signed)
+    return _Derived(
+        reached=tuple(reached),
+        band_milestones=tuple(
+            m
+            for m in BAND_MILESTONES
+            if (now is m if m is Stage.negotiation else at_or_beyond(now, m))
+        ),
+        newly_signed=signed and not at_or_beyond(then, Stage.signed),
+        signed=signed,
+        started=at_or_beyond(now, Stage.construction_started),
+    )
+
+
+class _Derived(NamedTuple):
+    reached: tuple[Stage, ...]
+    band_milestones: tuple[Stage, ...]
+    newly_signed: bool
+    signed: bool
+    started: bool
+
+
+# Every (stage at end, stage the day before) pair, worked out once.
+_DERIVED: dict[tuple[Stage, Stage | None], _Derived] = {
+    (now, then): _derive(now, then) for now in Stage for then in (None, *Stage)
+}
+
+
+@dataclass(slots=True)
+class _Figured:
+    """Each lead's figures for one period, and the number of its profile: leads with the
+    same profile count alike, so a group's counts are taken per distinct profile (the
+    numbers counted by ``Counter``, in C) rather than lead by lead."""
+
+    period: Period
+    figures: dict[int, LeadFigures] = field(default_factory=dict)
+    signed: dict[int, LeadFigures] = field(default_factory=dict)
+    newly_signed: dict[int, LeadFigures] = field(default_factory=dict)
+    profile_of: dict[int, int] = field(default_factory=dict)
+    profiles: list[tuple[int, ...]] = field(default_factory=list)  # the slots it adds 1 to
+    numbers: dict[tuple[Any, ...], int] = field(default_factory=dict)
+
+    def add(
+        self,
+        t: LeadTimeline,
+        now: Stage,
+        then: Stage | None,
+        best_by_end: int,
+        bands: tuple[SizeBand, ...],
+        on_time: bool,
+    ) -> None:
+        """The lead's figures, given its stages at the end of the period and of the day
+        before, the highest rank it held by the end, its size bands, and whether it reached
+        its milestone by the due day."""
+        lead, end = t.lead, self.period.end
+        reached, milestones, newly_signed, signed, started = _DERIVED[(now, then)]
+        due_on = lead.milestone_due_on
+        due = due_on is not None and due_on <= end and best_by_end >= _SIGNED
+        kept = due and on_time
+        paid, start = t.arrivals, self.period.start
+        f = LeadFigures(
+            lead.id,
+            now,
+            then,
+            reached,
+            milestones,
+            bands,
+            newly_signed,
+            signed,
+            started,
+            due,
+            kept,
+            lead.contracted_investment_wan or 0.0,
+            sum(a.amount_wan for a in paid if a.arrived_on <= end) if paid else 0,
+            sum(a.amount_wan for a in paid if start <= a.arrived_on <= end) if paid else 0,
+        )
+        self.figures[lead.id] = f
+        if signed:
+            self.signed[lead.id] = f
+            if newly_signed:
+                self.newly_signed[lead.id] = f
+        key = (now, reached, bands if milestones else (), due, kept)
+        number = self.numbers.get(key)
+        if number is None:
+            number = self.numbers[key] = len(self.profiles)
+            self.profiles.append(
+                _slots(now, reached, milestones, bands, signed, started, due, kept)
+            )
+        self.profile_of[lead.id] = number
+
+
+# A group's counts as one flat list: stage at end, reached, bands per milestone, and the
+# numerators and denominators of 开工率 and 合同履约率.
+_AT = {s: i for i, s in enumerate(Stage)}
+_REACHED = {s: len(_AT) + i for i, s in enumerate(Stage)}
+_IN_BAND = {
+    (m, b): 2 * len(_AT) + i * len(_BANDS) + j
+    for i, m in enumerate(BAND_MILESTONES)
+    for j, b in enumerate(_BANDS)
+}
+_N_SIGNED, _N_STARTED, _N_DUE, _N_KEPT = range(
+    2 * len(_AT) + len(_IN_BAND), 2 * len(_AT) + len(_IN_BAND) + 4
+)
+_N_SLOTS = _N_KEPT + 1
+
+
+def _slots(
+    now: Stage,
+    reached: tuple[Stage, ...],
+    milestones: tuple[Stage, ...],
+    bands: tuple[SizeBand, ...],
+    signed: bool,
+    started: bool,
+    due: bool,
+    kept: bool,
+) -> tuple[int, ...]:
+    """The counts a lead with these figures adds 1 to."""
+    flags = ((_N_SIGNED, signed), (_N_STARTED, started), (_N_DUE, due), (_N_KEPT, kept))
+    return (
+        _AT[now],
+        *(_REACHED[s] for s in reached),
+        *(_IN_BAND[(m, b)] for m in milestones for b in bands),
+        *(slot for slot, on in flags if on),
+    )
+
+
+def _aggregate(
+    ids: Sequence[int],
+    figured: _Figured,
     period: Period,
     *,
     group_by: GroupBy | None,
     key: str | None,
     previous: Mapping[str, float | None] | None,
 ) -> GroupMetrics:
-    end, before = period.end, period.start - timedelta(days=1)
-    tls = [t for t in timelines if t.lead.created_on <= end]
-    at_end = {t.lead.id: t.stage_at(end) for t in tls}
-    at_before = {t.lead.id: t.stage_at(before) for t in tls}
-
-    stage_counts = {s: 0 for s in Stage}
-    reached = {s: 0 for s in Stage}
-    bands = {m: {b: 0 for b in SizeBand} for m in BAND_MILESTONES}
+    """Sum the figures of leads ``ids`` into a group's row. Amounts are summed over the
+    leads in order, as :meth:`LeadTimeline` sums would."""
+    counts = [0] * _N_SLOTS
+    profiles = figured.profiles
+    for number, n in Counter(map(figured.profile_of.__getitem__, ids)).items():
+        for slot in profiles[number]:
+            counts[slot] += n
+    stage_counts = {s: counts[i] for s, i in _AT.items()}
+    reached = {s: counts[i] for s, i in _REACHED.items()}
+    bands = {m: {b: counts[_IN_BAND[(m, b)]] for b in _BANDS} for m in BAND_MILESTONES}
+    n_signed, n_started, n_due, n_kept = counts[_N_SIGNED : _N_KEPT + 1]
+    signed_figures: list[LeadFigures] = list(filter(None, map(figured.signed.get, ids)))
     signed_wan = 0.0
-    for t in tls:
-        now, then = at_end[t.lead.id], at_before[t.lead.id]
-        if now is not None:
-            stage_counts[now] += 1
-        for s in STAGE_ORDER:
-            reached[s] += int(at_or_beyond(now, s) and not at_or_beyond(then, s))
-        reached[Stage.dropped] += int(now is Stage.dropped and then is not Stage.dropped)
-        if at_or_beyond(now, Stage.signed) and not at_or_beyond(then, Stage.signed):
-            signed_wan += t.lead.contracted_investment_wan or 0.0
-        for m in BAND_MILESTONES:
-            inside = now is m if m is Stage.negotiation else at_or_beyond(now, m)
-            for b in size_bands_of(lead_amount_wan(t.lead)) if inside else ():
-                bands[m][b] += 1
-
-    signed = [t for t in tls if at_or_beyond(at_end[t.lead.id], Stage.signed)]
-    started = [t for t in signed if at_or_beyond(at_end[t.lead.id], Stage.construction_started)]
-    due = [
-        t
-        for t in tls
-        if t.lead.milestone_due_on is not None
-        and t.lead.milestone_due_on <= end
-        and t.ever_reached_by(Stage.signed, end)
-    ]
-    kept = [
-        t
-        for t in due
-        if t.lead.milestone_due_on is not None
-        and t.ever_reached_by(t.lead.milestone_stage, t.lead.milestone_due_on)
-    ]
+    for f in filter(None, map(figured.newly_signed.get, ids)):
+        signed_wan += f.contracted_wan
     out = GroupMetrics(
         group_by=group_by,
         key=key,
         period=period,
-        leads=len(tls),
+        leads=len(ids),
         stage_counts=stage_counts,
         reached_counts=reached,
         band_counts=bands,
         signed_contracted_wan=round(signed_wan, 4),
-        funds_arrived_in_period_wan=round(
-            sum(t.funds_between(period.start, end) for t in signed), 4
-        ),
-        contract_fulfilment_rate=Rate.of(len(kept), len(due)),
+        funds_arrived_in_period_wan=round(sum(map(_FUNDS_IN, signed_figures)), 4),
+        contract_fulfilment_rate=Rate.of(n_kept, n_due),
         funds_arrival_rate=Rate.of(
-            sum(t.funds_by(end) for t in signed),
-            sum(t.lead.contracted_investment_wan or 0.0 for t in signed),
+            sum(map(_FUNDS_BY, signed_figures)), sum(map(_CONTRACTED, signed_figures))
         ),
-        start_rate=Rate.of(len(started), len(signed)),
+        start_rate=Rate.of(n_started, n_signed),
         change_vs_previous={},
     )
     if previous is not None:
@@ -322,6 +546,92 @@ def _diff(
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class PeriodFigures:
+    """The figures of a period for several groupings at once, and the per-lead figures they
+    sum, computed once: ``rows[group_by]`` is what ``metrics(…, group_by=group_by)`` returns,
+    ``members[(group_by, key)]`` the ids of the leads in that row, ``leads`` each lead's
+    :class:`LeadFigures` for the period (leads created by its end, in input order)."""
+
+    period: Period
+    rows: dict[GroupBy | None, list[GroupMetrics]]
+    members: dict[tuple[GroupBy | None, str | None], tuple[int, ...]]
+    leads: dict[int, LeadFigures]
+
+
+def period_figures(
+    timelines: Iterable[LeadTimeline],
+    *,
+    period: Period,
+    group_bys: Sequence[GroupBy | None] = (None,),
+) -> PeriodFigures:
+    """:func:`metrics` for each of ``group_bys`` over prebuilt timelines (see
+    :func:`build_timelines`), reading each lead's history once for both this period and the
+    previous one. Use it when one report needs several groupings.
+
+    >>> from chainmap.pipeline.stages import TeamKind
+    >>> lead = Lead(id=1, enterprise_id=7, enterprise_name="甲公司", chain_id="ev",
+    ...     segment_id="cell", owner_team="尖刀班", owner_team_kind=TeamKind.spearhead_team,
+    ...     owner_person="张三", created_on=date(2026, 1, 5))
+    >>> got = period_figures(build_timelines([lead], [], []), period=parse_period("2026-09"),
+    ...     group_bys=[None, "team"])
+    >>> [r.key for r in got.rows["team"]], got.members[("team", "尖刀班")]
+    (['尖刀班'], (1,))
+    """
+    prev = period.previous()
+    days = (prev.start - timedelta(days=1), prev.end, period.end)
+    now, before = _Figured(period), _Figured(prev)
+    kept: list[LeadTimeline] = []
+    for t in timelines:
+        lead = t.lead
+        if lead.created_on > period.end:
+            continue
+        kept.append(t)
+        (s0, _), (s1, best1), (s2, best2) = _states(t, days)
+        assert s2 is not None  # created by the period's end
+        bands = _size_bands(lead_amount_wan(lead))
+        # Due in this period if in any: whether it was on time does not depend on the period.
+        due_on = lead.milestone_due_on
+        on_time = due_on is not None and due_on <= period.end and best2 >= _SIGNED and _kept(t)
+        now.add(t, s2, s1, best2, bands, on_time)
+        if s1 is not None:
+            before.add(t, s1, s0, best1, bands, on_time)
+
+    leads = [t.lead for t in kept]
+    ids_in_order = [lead.id for lead in leads]
+    rows: dict[GroupBy | None, list[GroupMetrics]] = {}
+    members: dict[tuple[GroupBy | None, str | None], tuple[int, ...]] = {}
+    for group_by in group_bys:
+        groups: dict[str | None, list[int]] = {}
+        keys = list(map(_GROUP_KEY[group_by], leads)) if group_by else [None] * len(leads)
+        for lead_id, key in zip(ids_in_order, keys, strict=True):
+            group = groups.get(key)
+            if group is None:
+                groups[key] = [lead_id]
+            else:
+                group.append(lead_id)
+        if group_by is None:
+            groups.setdefault(None, [])
+        out = rows[group_by] = []
+        for key in sorted(groups, key=lambda k: (k is None, k or "")):
+            ids = groups[key]
+            members[(group_by, key)] = tuple(ids)
+            then = _aggregate(
+                [i for i in ids if i in before.figures],
+                before,
+                prev,
+                group_by=group_by,
+                key=key,
+                previous=None,
+            )
+            out.append(
+                _aggregate(
+                    ids, now, period, group_by=group_by, key=key, previous=then.key_numbers()
+                )
+            )
+    return PeriodFigures(period=period, rows=rows, members=members, leads=now.figures)
+
+
 def metrics(
     leads: Iterable[Lead],
     changes: Iterable[StageChange],
@@ -336,6 +646,7 @@ def metrics(
     leads created by the period's end (collaborating teams are not credited); rows are sorted
     by key, the unclaimed (None) row last. Without ``group_by`` there is one row for all
     leads. Filter ``leads`` first to restrict (e.g. only 专业招商分局 teams, or one chain).
+    For several groupings of the same leads, :func:`period_figures` reads the history once.
 
     >>> from chainmap.pipeline.stages import TeamKind
     >>> lead = Lead(id=1, enterprise_id=7, enterprise_name="甲公司", chain_id="ev",
@@ -347,31 +658,8 @@ def metrics(
     >>> row.reached_counts[Stage.signed], row.start_rate, row.change_vs_previous["leads"]
     (1, Rate(numerator=0, denominator=1, value=0.0), 0)
     """
-    all_changes, all_arrivals = list(changes), list(arrivals)
-    by_lead: dict[int, list[StageChange]] = {}
-    for c in all_changes:
-        by_lead.setdefault(c.lead_id, []).append(c)
-    money: dict[int, list[FundsArrival]] = {}
-    for a in all_arrivals:
-        money.setdefault(a.lead_id, []).append(a)
-    groups: dict[str | None, list[LeadTimeline]] = {}
-    for lead in leads:
-        if lead.created_on > period.end:
-            continue
-        key = _group_key(lead, group_by) if group_by else None
-        tl = LeadTimeline.build(lead, by_lead.get(lead.id, ()), money.get(lead.id, ()))
-        groups.setdefault(key, []).append(tl)
-    if group_by is None:
-        groups.setdefault(None, [])
-    prev = period.previous()
-    rows = []
-    for key in sorted(groups, key=lambda k: (k is None, k or "")):
-        tls = groups[key]
-        before = _measure(tls, prev, group_by=group_by, key=key, previous=None)
-        rows.append(
-            _measure(tls, period, group_by=group_by, key=key, previous=before.key_numbers())
-        )
-    return rows
+    timelines = build_timelines(leads, changes, arrivals, created_by=period.end)
+    return period_figures(timelines, period=period, group_bys=(group_by,)).rows[group_by]
 
 
 @dataclass(frozen=True, slots=True)

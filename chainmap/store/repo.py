@@ -13,6 +13,7 @@ from chainmap.matching.normalize import match_key, normalize_name
 from chainmap.store.bulk import bulk_insert
 from chainmap.store.models import (
     EnterpriseRow,
+    LeadRow,
     SegmentAssignmentRow,
     StatusOverrideRow,
 )
@@ -91,6 +92,10 @@ def all_enterprises(session: Session) -> list[Enterprise]:
 def enterprises_by_ids(session: Session, ids: Sequence[int]) -> list[Enterprise]:
     rows = session.scalars(select(EnterpriseRow).where(EnterpriseRow.id.in_(ids)).order_by("id"))
     return [to_enterprise(r) for r in rows]
+
+
+def count_leads(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(LeadRow)) or 0
 
 
 def count_enterprises(session: Session) -> int:
@@ -200,8 +205,13 @@ def override_history(session: Session, chain_id: str, segment_id: str) -> list[S
     )
 
 
+def all_assignments(session: Session) -> list[Assignment]:
+    return [to_assignment(r) for r in session.scalars(select(SegmentAssignmentRow))]
+
+
 def delete_all_enterprises(session: Session) -> None:
-    """Delete every enterprise and its assignments (demo reset)."""
+    """Delete every enterprise and its assignments (demo reset). Refuses, through the lead
+    foreign keys, when leads exist: their history is never deleted."""
     session.execute(delete(SegmentAssignmentRow))
     session.execute(delete(EnterpriseRow))
     session.flush()
