@@ -401,7 +401,6 @@ class _Figured:
     period: Period
     figures: dict[int, LeadFigures] = field(default_factory=dict)
     signed: dict[int, LeadFigures] = field(default_factory=dict)
-    newly_signed: dict[int, LeadFigures] = field(default_factory=dict)
     profile_of: dict[int, int] = field(default_factory=dict)
     profiles: list[tuple[int, ...]] = field(default_factory=list)  # the slots it adds 1 to
     numbers: dict[tuple[Any, ...], int] = field(default_factory=dict)
@@ -443,8 +442,6 @@ class _Figured:
         self.figures[lead.id] = f
         if signed:
             self.signed[lead.id] = f
-            if newly_signed:
-                self.newly_signed[lead.id] = f
         key = (now, reached, bands if milestones else (), due, kept)
         number = self.numbers.get(key)
         if number is None:
@@ -499,11 +496,14 @@ def _aggregate(
     key: str | None,
     previous: Mapping[str, float | None] | None,
 ) -> GroupMetrics:
-    """Sum the figures of leads ``ids`` into a group's row. Amounts are summed over the
-    leads in order, as :meth:`LeadTimeline` sums would."""
+    """Sum the figures of leads ``ids`` (those created by the period's end) into a group's
+    row. Amounts are summed over the leads in order, as :meth:`LeadTimeline` sums would."""
     counts = [0] * _N_SLOTS
-    profiles = figured.profiles
-    for number, n in Counter(map(figured.profile_of.__getitem__, ids)).items():
+    profiles, n_leads = figured.profiles, 0
+    for number, n in Counter(map(figured.profile_of.get, ids)).items():
+        if number is None:  # created after the period
+            continue
+        n_leads += n
         for slot in profiles[number]:
             counts[slot] += n
     stage_counts = {s: counts[i] for s, i in _AT.items()}
@@ -512,13 +512,14 @@ def _aggregate(
     n_signed, n_started, n_due, n_kept = counts[_N_SIGNED : _N_KEPT + 1]
     signed_figures: list[LeadFigures] = list(filter(None, map(figured.signed.get, ids)))
     signed_wan = 0.0
-    for f in filter(None, map(figured.newly_signed.get, ids)):
-        signed_wan += f.contracted_wan
+    for f in signed_figures:
+        if f.newly_signed:
+            signed_wan += f.contracted_wan
     out = GroupMetrics(
         group_by=group_by,
         key=key,
         period=period,
-        leads=len(ids),
+        leads=n_leads,
         stage_counts=stage_counts,
         reached_counts=reached,
         band_counts=bands,
@@ -617,7 +618,7 @@ def period_figures(
             ids = groups[key]
             members[(group_by, key)] = tuple(ids)
             then = _aggregate(
-                [i for i in ids if i in before.figures],
+                ids,
                 before,
                 prev,
                 group_by=group_by,
