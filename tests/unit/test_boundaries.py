@@ -20,6 +20,7 @@ PURE = [
     "credit_code.py",
     "matching",
     "pipeline",
+    "carriers",
     "demo.py",
 ]
 NEVER_IN_PURE = (
