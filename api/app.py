@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api.errors import install_error_handlers
-from api.routers import chains, enterprises, health, leads
+from api.routers import chains, enterprises, health, leads, meetings
 from chainmap.chains import load_chain_library
 from chainmap.enterprises import ResolverCache
 from chainmap.errors import DatabaseNotMigrated
@@ -60,4 +60,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(chains.router)
     app.include_router(enterprises.router)
     app.include_router(leads.router)
+    app.include_router(meetings.router)
     return app

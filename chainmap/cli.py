@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import date
 from functools import wraps
 from pathlib import Path
 from typing import Annotated, Any, ParamSpec, TypeVar
@@ -33,8 +34,10 @@ db_app = typer.Typer(help="数据库迁移 / database migrations", no_args_is_he
 chains_app = typer.Typer(help="产业链库 / chain library", no_args_is_help=True)
 demo_app = typer.Typer(help="演示数据 / demo data", no_args_is_help=True)
 import_app = typer.Typer(help="导入 / import spreadsheets", no_args_is_help=True)
+report_app = typer.Typer(help="报表 / reports", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(import_app, name="import")
+app.add_typer(report_app, name="report")
 app.add_typer(chains_app, name="chains")
 app.add_typer(demo_app, name="demo")
 
@@ -377,3 +380,50 @@ def duplicates_cmd() -> None:
     for cluster in clusters:
         typer.echo(" | ".join(f"{i} {index.record_names.get(i, '')}" for i in cluster))
     typer.echo(f"共 {len(clusters)} 组 / {len(clusters)} clusters")
+
+
+@report_app.command("bimonthly")
+@reports_errors
+def report_bimonthly(
+    period: Annotated[str, typer.Option(help="首月 YYYY-MM，如 2026-09 / first month")],
+    out: Annotated[Path, typer.Option(help="输出文件 .xlsx / .html / .json")],
+    today: Annotated[
+        str | None, typer.Option(help="红黄牌评估日 YYYY-MM-DD，默认今天 / flags as of")
+    ] = None,
+) -> None:
+    """双月调度会材料：进度表、成绩单、红黄牌 / the bimonthly meeting pack."""
+    from chainmap.meetings import bimonthly_pack
+    from chainmap.report.html import pack_html
+    from chainmap.report.pack import pack_to_dict
+    from chainmap.report.xlsx import pack_xlsx
+
+    suffix = out.suffix.lower()
+    if suffix not in (".xlsx", ".html", ".json"):
+        raise ChainmapError(
+            "输出文件须为 .xlsx、.html 或 .json",
+            "--out must end in .xlsx, .html or .json",
+            field="out",
+        )
+    as_of = _parse_day(today) if today else utcnow().date()
+    settings = get_settings()
+    with transaction(settings) as session:
+        pack = bimonthly_pack(session, _library(settings), settings, period=period, today=as_of)
+    if suffix == ".xlsx":
+        out.write_bytes(pack_xlsx(pack))
+    elif suffix == ".html":
+        out.write_text(pack_html(pack), encoding="utf-8")
+    else:
+        out.write_text(
+            json.dumps(pack_to_dict(pack), ensure_ascii=False, indent=2, default=str),
+            encoding="utf-8",
+        )
+    typer.echo(f"已生成 {out}（{pack.period.label_zh}）/ written")
+
+
+def _parse_day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ChainmapError(
+            f"日期格式应为 YYYY-MM-DD：{text}", f"date must be YYYY-MM-DD: {text}", field="today"
+        ) from None

@@ -19,19 +19,28 @@ leads created after ``today`` are never flagged.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from operator import attrgetter
 
+from chainmap.pipeline.metrics import build_timelines
 from chainmap.pipeline.stages import (
     FundsArrival,
     Lead,
     LeadTimeline,
     Stage,
     StageChange,
-    at_or_beyond,
+    stage_rank,
 )
+
+_ON = attrgetter("changed_on")
+_ARRIVED_ON = attrgetter("arrived_on")
+_AMOUNT = attrgetter("amount_wan")
+# Rank in 线索 … 投产; 终止 is -1 (it has reached nothing).
+_RANK: dict[Stage, int] = {s: stage_rank(s) for s in Stage}
 
 
 class FlagKind(StrEnum):
@@ -87,85 +96,122 @@ def _level(days: int, threshold: int, red_factor: float) -> FlagLevel | None:
     return None
 
 
+def _reached_since(t: LeadTimeline, upto: int, stage: Stage) -> date:
+    """``t.reached_since(stage, day)`` for a lead at or beyond ``stage`` on that day, where
+    ``upto`` changes had been made by then: the day it last moved to at-or-beyond ``stage``,
+    or its creation date if it was created there."""
+    target, changes = _RANK[stage], t.changes
+    initial = changes[0].from_stage if changes else t.lead.stage
+    there = initial is not None and _RANK[initial] >= target
+    since = t.lead.created_on
+    for c in changes[:upto]:
+        now_there = _RANK[c.to_stage] >= target
+        if now_there and not there:
+            since = c.changed_on
+        there = now_there
+    return since
+
+
 def _lead_flags(
     t: LeadTimeline, today: date, limits: dict[FlagKind, int], red_factor: float
 ) -> list[Flag]:
-    lead, stage = t.lead, t.stage_at(today)
-    if stage is None or stage is Stage.dropped:
+    # Changes and arrivals are in date order: those made by ``today`` are prefixes, found by
+    # binary search (``t.stage_at(today)`` and the other timeline readings, without scans).
+    lead, changes, paid = t.lead, t.changes, t.arrivals
+    if today < lead.created_on:
+        return []
+    upto = bisect_right(changes, today, key=_ON) if changes else 0
+    if upto:
+        stage = changes[upto - 1].to_stage
+    else:
+        stage = (changes[0].from_stage if changes else lead.stage) or Stage.clue
+    rank = _RANK[stage]  # -1 for 终止
+    if rank < 0:
+        return []
+    signed, started = rank >= _RANK[Stage.signed], rank >= _RANK[Stage.construction_started]
+    if not signed and lead.claimed_on is None:  # nothing to watch: most leads
         return []
     who, ent = f"{lead.owner_team}{lead.owner_person}", lead.enterprise_name
     who_en = f"{lead.owner_person} ({lead.owner_team})"
-    found: list[tuple[FlagKind, date, str, str]] = []
+    # (kind, since, level, message_zh, message_en); messages are only written for a flag.
+    found: list[tuple[FlagKind, date, FlagLevel, str, str]] = []
 
-    if at_or_beyond(stage, Stage.signed) and not at_or_beyond(stage, Stage.construction_started):
-        since = t.reached_since(Stage.signed, today) or lead.created_on
+    if signed and not started:
+        since = _reached_since(t, upto, Stage.signed)
         days = (today - since).days
-        found.append(
-            (
-                FlagKind.signed_not_started,
-                since,
-                f"{who}：{ent}签约已 {days} 天仍未开工",
-                f"{who_en}: {ent} signed {days} days ago and has not started construction",
+        level = _level(days, limits[FlagKind.signed_not_started], red_factor)
+        if level is not None:
+            found.append(
+                (
+                    FlagKind.signed_not_started,
+                    since,
+                    level,
+                    f"{who}：{ent}签约已 {days} 天仍未开工",
+                    f"{who_en}: {ent} signed {days} days ago and has not started construction",
+                )
             )
-        )
-    if lead.claimed_on is not None and not at_or_beyond(stage, Stage.signed):
-        last = t.last_change_on(today)
+    if lead.claimed_on is not None and not signed:
+        last = changes[upto - 1].changed_on if upto else None
         since = max(lead.claimed_on, last) if last else lead.claimed_on
         days = (today - since).days
-        by = f"{lead.claimed_by_leader}认领" if lead.claimed_by_leader else "已认领"
-        by_en = f" by {lead.claimed_by_leader}" if lead.claimed_by_leader else ""
-        found.append(
-            (
-                FlagKind.claim_idle,
-                since,
-                f"{who}：{ent}（{by}）已 {days} 天无阶段变化，仍在{stage.label}",
-                f"{who_en}: {ent} (claimed{by_en}) has had no stage change for {days} days, "
-                f"still at {stage}",
+        level = _level(days, limits[FlagKind.claim_idle], red_factor)
+        if level is not None:
+            by = f"{lead.claimed_by_leader}认领" if lead.claimed_by_leader else "已认领"
+            by_en = f" by {lead.claimed_by_leader}" if lead.claimed_by_leader else ""
+            found.append(
+                (
+                    FlagKind.claim_idle,
+                    since,
+                    level,
+                    f"{who}：{ent}（{by}）已 {days} 天无阶段变化，仍在{stage.label}",
+                    f"{who_en}: {ent} (claimed{by_en}) has had no stage change for {days} "
+                    f"days, still at {stage}",
+                )
             )
-        )
     contracted = lead.contracted_investment_wan or 0.0
-    funded = t.funds_by(today)
-    if at_or_beyond(stage, Stage.construction_started) and not (
-        contracted > 0 and funded >= contracted
-    ):
-        started = t.reached_since(Stage.construction_started, today) or lead.created_on
-        arrived = t.last_arrival_on(today)
-        if arrived is not None and arrived > started:
+    paid_by = bisect_right(paid, today, key=_ARRIVED_ON) if paid else 0
+    funded = sum(map(_AMOUNT, paid[:paid_by])) if paid_by else 0
+    if started and not (contracted > 0 and funded >= contracted):
+        began = _reached_since(t, upto, Stage.construction_started)
+        arrived = paid[paid_by - 1].arrived_on if paid_by else None
+        if arrived is not None and arrived > began:
             days = (today - arrived).days
             zh, en = f"距上次资金到位已 {days} 天", f"no funds have arrived for {days} days"
             since = arrived
         else:
-            days = (today - started).days
+            days = (today - began).days
             zh, en = f"开工已 {days} 天仍无资金到位", f"started {days} days ago, no funds since"
-            since = started
-        found.append(
-            (FlagKind.started_no_funds, since, f"{who}：{ent}{zh}", f"{who_en}: {ent} {en}")
-        )
-
-    out: list[Flag] = []
-    for kind, since, zh, en in found:
-        days = (today - since).days
-        level = _level(days, limits[kind], red_factor)
-        if level is None:
-            continue
-        out.append(
-            Flag(
-                lead_id=lead.id,
-                kind=kind,
-                level=level,
-                days=days,
-                since=since,
-                threshold_days=limits[kind],
-                stage=stage,
-                owner_team=lead.owner_team,
-                owner_person=lead.owner_person,
-                enterprise_name=ent,
-                claimed_by_leader=lead.claimed_by_leader,
-                message_zh=zh,
-                message_en=en,
+            since = began
+        level = _level(days, limits[FlagKind.started_no_funds], red_factor)
+        if level is not None:
+            found.append(
+                (
+                    FlagKind.started_no_funds,
+                    since,
+                    level,
+                    f"{who}：{ent}{zh}",
+                    f"{who_en}: {ent} {en}",
+                )
             )
+
+    return [
+        Flag(
+            lead_id=lead.id,
+            kind=kind,
+            level=level,
+            days=(today - since).days,
+            since=since,
+            threshold_days=limits[kind],
+            stage=stage,
+            owner_team=lead.owner_team,
+            owner_person=lead.owner_person,
+            enterprise_name=ent,
+            claimed_by_leader=lead.claimed_by_leader,
+            message_zh=zh,
+            message_en=en,
         )
-    return out
+        for kind, since, level, zh, en in found
+    ]
 
 
 def flags(
@@ -191,6 +237,27 @@ def flags(
     >>> [f.message_zh for f in flags([lead], hist, [], today=date(2025, 9, 30))]
     ['尖刀班张三：甲公司签约已 213 天仍未开工']
     """
+    return timeline_flags(
+        build_timelines(leads, changes, arrivals),
+        today=today,
+        signed_not_started_days=signed_not_started_days,
+        claimed_idle_days=claimed_idle_days,
+        started_no_funds_days=started_no_funds_days,
+        red_factor=red_factor,
+    )
+
+
+def timeline_flags(
+    timelines: Iterable[LeadTimeline],
+    *,
+    today: date,
+    signed_not_started_days: int = 180,
+    claimed_idle_days: int = 60,
+    started_no_funds_days: int = 90,
+    red_factor: float = 1.5,
+) -> list[Flag]:
+    """:func:`flags` over prebuilt timelines (:func:`~chainmap.pipeline.metrics.build_timelines`),
+    for a report that also computes metrics from them."""
     limits = {
         FlagKind.signed_not_started: signed_not_started_days,
         FlagKind.claim_idle: claimed_idle_days,
@@ -198,15 +265,8 @@ def flags(
     }
     if any(v <= 0 for v in limits.values()) or red_factor < 1:
         raise ValueError("flag thresholds must be positive and red_factor at least 1")
-    by_lead: dict[int, list[StageChange]] = {}
-    for c in changes:
-        by_lead.setdefault(c.lead_id, []).append(c)
-    money: dict[int, list[FundsArrival]] = {}
-    for a in arrivals:
-        money.setdefault(a.lead_id, []).append(a)
     out: list[Flag] = []
-    for lead in leads:
-        tl = LeadTimeline.build(lead, by_lead.get(lead.id, ()), money.get(lead.id, ()))
-        out.extend(_lead_flags(tl, today, limits, red_factor))
+    for t in timelines:
+        out.extend(_lead_flags(t, today, limits, red_factor))
     out.sort(key=lambda f: (f.level is not FlagLevel.red, -f.days, f.lead_id, f.kind.value))
     return out

@@ -36,18 +36,25 @@ Definitions (these texts are the API documentation; ``end`` is the period's last
 
 Each rate carries numerator, denominator and value (rounded to 4 places; None when the
 denominator is 0).
+
+Every figure is a count or a sum over leads of what each lead contributes
+(:class:`LeadFigures`), so each can be traced back to its leads. :func:`metrics` gives one
+grouping; a report that needs several (the meeting pack) builds the timelines once with
+:func:`build_timelines` and takes them all from :func:`period_figures`, which reads each
+lead's history once for the period and the previous one.
 """
 
 from __future__ import annotations
 
 import calendar
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from operator import attrgetter
-from typing import Any, Literal, NamedTuple
+from typing import Literal, NamedTuple
 
 from chainmap.pipeline.stages import (
     SIZE_BAND_MIN_WAN,
@@ -244,8 +251,12 @@ _GROUP_KEY: dict[GroupBy, Callable[[Lead], str | None]] = {
 _RANK: dict[Stage, int] = {s: i for i, s in enumerate(STAGE_ORDER)}  # 终止 is absent: -1
 _SIGNED, _STARTED = _RANK[Stage.signed], _RANK[Stage.construction_started]
 _BANDS: tuple[SizeBand, ...] = tuple(SizeBand)
-_BAND_MINS: tuple[float, ...] = tuple(SIZE_BAND_MIN_WAN[b] for b in _BANDS)
+_BAND_MINS: tuple[float, ...] = tuple(SIZE_BAND_MIN_WAN[b] for b in _BANDS)  # ascending
+_BAND_PREFIXES = tuple(_BANDS[:k] for k in range(len(_BANDS) + 1))
 _ON = attrgetter("changed_on")
+_TO = attrgetter("to_stage")
+_AMOUNT = attrgetter("amount_wan")
+_HELD_RANK: dict[Stage, int] = {s: _RANK.get(s, -1) for s in Stage}  # 终止: -1
 _FUNDS_IN = attrgetter("funds_in_period_wan")
 _FUNDS_BY = attrgetter("funds_by_end_wan")
 _CONTRACTED = attrgetter("contracted_wan")
@@ -317,45 +328,38 @@ def build_timelines(
     return out
 
 
-def _states(t: LeadTimeline, days: Sequence[date]) -> list[tuple[Stage | None, int]]:
-    """For each of ``days`` (ascending): ``t.stage_at(day)``, and the highest rank the lead
-    held up to that day (what ``t.ever_reached_by`` tests; -1 for none), in one pass."""
-    changes, created = t.changes, t.lead.created_on
-    initial = changes[0].from_stage if changes else t.lead.stage
-    fallback = initial or Stage.clue
-    best = _RANK.get(initial, -1) if initial is not None else -1
-    current: Stage | None = None
-    i, n = 0, len(changes)
-    out: list[tuple[Stage | None, int]] = []
-    for day in days:
-        while i < n and changes[i].changed_on <= day:
-            current = changes[i].to_stage
-            rank = _RANK.get(current, -1)
-            if rank > best:
-                best = rank
-            i += 1
-        out.append((None, -1) if day < created else (current or fallback, best))
-    return out
+def _initial(t: LeadTimeline) -> Stage | None:
+    """The stage before the first change (``LeadTimeline`` reads it the same way)."""
+    return t.changes[0].from_stage if t.changes else t.lead.stage
+
+
+def _top(changes: Sequence[StageChange], lo: int, hi: int) -> int:
+    """The highest rank among ``changes[lo:hi]``'s stages (-1 for none)."""
+    return max(map(_HELD_RANK.__getitem__, map(_TO, changes[lo:hi])), default=-1)
+
+
+def _held(t: LeadTimeline, upto: int) -> int:
+    """The highest rank the lead has held up to and including its first ``upto`` changes
+    (-1 for none) — ``t.ever_reached_by`` for the day by which those changes were made."""
+    best = -1 if (initial := _initial(t)) is None else _HELD_RANK[initial]
+    return max(best, _top(t.changes, 0, upto))
 
 
 def _kept(t: LeadTimeline) -> bool:
-    """``t.ever_reached_by(milestone_stage, milestone_due_on)``, without building lists."""
+    """``t.ever_reached_by(milestone_stage, milestone_due_on)``, by binary search."""
     lead = t.lead
     due_on, target = lead.milestone_due_on, _RANK.get(lead.milestone_stage)
     if due_on is None or target is None:  # 终止 as a milestone: as the timeline answers it
         return due_on is not None and t.ever_reached_by(lead.milestone_stage, due_on)
     if due_on < lead.created_on:
         return False
-    [(_, best)] = _states(t, (due_on,))
-    return best >= target
+    return _held(t, bisect_right(t.changes, due_on, key=_ON)) >= target
 
 
 def _size_bands(amount: float) -> tuple[SizeBand, ...]:
-    """``size_bands_of(amount)``: the bands are cumulative, so a prefix of all of them."""
-    k = 0
-    while k < len(_BAND_MINS) and amount >= _BAND_MINS[k]:
-        k += 1
-    return _BANDS[:k]
+    """``size_bands_of(amount)``: the bands are cumulative, so a prefix of all of them (none
+    for NaN, which compares false with every threshold)."""
+    return _BAND_PREFIXES[bisect_right(_BAND_MINS, amount) if amount == amount else 0]
 
 
 def _derive(now: Stage, then: Stage | None) -> _Derived:
@@ -391,70 +395,10 @@ _DERIVED: dict[tuple[Stage, Stage | None], _Derived] = {
     (now, then): _derive(now, then) for now in Stage for then in (None, *Stage)
 }
 
-
-@dataclass(slots=True)
-class _Figured:
-    """Each lead's figures for one period, and the number of its profile: leads with the
-    same profile count alike, so a group's counts are taken per distinct profile (the
-    numbers counted by ``Counter``, in C) rather than lead by lead."""
-
-    period: Period
-    figures: dict[int, LeadFigures] = field(default_factory=dict)
-    signed: dict[int, LeadFigures] = field(default_factory=dict)
-    profile_of: dict[int, int] = field(default_factory=dict)
-    profiles: list[tuple[int, ...]] = field(default_factory=list)  # the slots it adds 1 to
-    numbers: dict[tuple[Any, ...], int] = field(default_factory=dict)
-
-    def add(
-        self,
-        t: LeadTimeline,
-        now: Stage,
-        then: Stage | None,
-        best_by_end: int,
-        bands: tuple[SizeBand, ...],
-        on_time: bool,
-    ) -> None:
-        """The lead's figures, given its stages at the end of the period and of the day
-        before, the highest rank it held by the end, its size bands, and whether it reached
-        its milestone by the due day."""
-        lead, end = t.lead, self.period.end
-        reached, milestones, newly_signed, signed, started = _DERIVED[(now, then)]
-        due_on = lead.milestone_due_on
-        due = due_on is not None and due_on <= end and best_by_end >= _SIGNED
-        kept = due and on_time
-        paid, start = t.arrivals, self.period.start
-        f = LeadFigures(
-            lead.id,
-            now,
-            then,
-            reached,
-            milestones,
-            bands,
-            newly_signed,
-            signed,
-            started,
-            due,
-            kept,
-            lead.contracted_investment_wan or 0.0,
-            sum(a.amount_wan for a in paid if a.arrived_on <= end) if paid else 0,
-            sum(a.amount_wan for a in paid if start <= a.arrived_on <= end) if paid else 0,
-        )
-        self.figures[lead.id] = f
-        if signed:
-            self.signed[lead.id] = f
-        key = (now, reached, bands if milestones else (), due, kept)
-        number = self.numbers.get(key)
-        if number is None:
-            number = self.numbers[key] = len(self.profiles)
-            self.profiles.append(
-                _slots(now, reached, milestones, bands, signed, started, due, kept)
-            )
-        self.profile_of[lead.id] = number
-
-
 # A group's counts as one flat list: stage at end, reached, bands per milestone, and the
 # numerators and denominators of 开工率 and 合同履约率.
 _AT = {s: i for i, s in enumerate(Stage)}
+_AT_OR_NONE: dict[Stage | None, int] = {s: i for i, s in enumerate((*Stage, None))}
 _REACHED = {s: len(_AT) + i for i, s in enumerate(Stage)}
 _IN_BAND = {
     (m, b): 2 * len(_AT) + i * len(_BANDS) + j
@@ -487,6 +431,73 @@ def _slots(
     )
 
 
+@dataclass(slots=True)
+class _Figured:
+    """Each lead's figures for one period, and the code of its profile: leads with the same
+    profile count alike, so a group's counts are taken per distinct profile (the codes
+    counted by ``Counter``, in C) rather than lead by lead. With ``keep`` False only signed
+    leads keep their :class:`LeadFigures` (the amounts are summed over them)."""
+
+    period: Period
+    keep: bool
+    figures: dict[int, LeadFigures] = field(default_factory=dict)
+    signed: dict[int, LeadFigures] = field(default_factory=dict)
+    profile_of: dict[int, int] = field(default_factory=dict)
+    profiles: dict[int, tuple[int, ...]] = field(default_factory=dict)  # code → its slots
+
+    def add(
+        self,
+        t: LeadTimeline,
+        now: Stage,
+        then: Stage | None,
+        best_by_end: int,
+        bands: tuple[SizeBand, ...],
+        on_time: bool,
+    ) -> None:
+        """The lead's figures, given its stages at the end of the period and of the day
+        before, the highest rank it held by the end, its size bands, and whether it reached
+        its milestone by the due day."""
+        lead, end = t.lead, self.period.end
+        reached, milestones, newly_signed, signed, started = _DERIVED[(now, then)]
+        due_on = lead.milestone_due_on
+        due = due_on is not None and due_on <= end and best_by_end >= _SIGNED
+        kept = due and on_time
+        if self.keep or signed:
+            # Arrivals are in date order: those by the end are a prefix, those within the
+            # period a slice of it, summed in the same order as the timeline's own sums.
+            paid = t.arrivals
+            j = bisect_right(paid, end, key=_ARRIVED_ON) if paid else 0
+            i = bisect_left(paid, self.period.start, 0, j, key=_ARRIVED_ON) if j else 0
+            f = LeadFigures(
+                lead.id,
+                now,
+                then,
+                reached,
+                milestones,
+                bands,
+                newly_signed,
+                signed,
+                started,
+                due,
+                kept,
+                lead.contracted_investment_wan or 0.0,
+                sum(map(_AMOUNT, paid[:j])) if j else 0,
+                sum(map(_AMOUNT, paid[i:j])) if j > i else 0,
+            )
+            if self.keep:
+                self.figures[lead.id] = f
+            if signed:
+                self.signed[lead.id] = f
+        # An int, not a tuple: no allocation per lead for the garbage collector to track.
+        k = len(bands) if milestones else 0
+        code = (((_AT[now] * 10 + _AT_OR_NONE[then]) * 5 + k) * 2 + due) * 2 + kept
+        if code not in self.profiles:
+            self.profiles[code] = _slots(
+                now, reached, milestones, bands, signed, started, due, kept
+            )
+        self.profile_of[lead.id] = code
+
+
 def _aggregate(
     ids: Sequence[int],
     figured: _Figured,
@@ -500,11 +511,11 @@ def _aggregate(
     row. Amounts are summed over the leads in order, as :meth:`LeadTimeline` sums would."""
     counts = [0] * _N_SLOTS
     profiles, n_leads = figured.profiles, 0
-    for number, n in Counter(map(figured.profile_of.get, ids)).items():
-        if number is None:  # created after the period
+    for code, n in Counter(map(figured.profile_of.get, ids)).items():
+        if code is None:  # created after the period
             continue
         n_leads += n
-        for slot in profiles[number]:
+        for slot in profiles[code]:
             counts[slot] += n
     stage_counts = {s: counts[i] for s, i in _AT.items()}
     reached = {s: counts[i] for s, i in _REACHED.items()}
@@ -580,20 +591,36 @@ def period_figures(
     (['尖刀班'], (1,))
     """
     prev = period.previous()
-    days = (prev.start - timedelta(days=1), prev.end, period.end)
-    now, before = _Figured(period), _Figured(prev)
+    end, d1, d0 = period.end, prev.end, prev.start - timedelta(days=1)
+    now, before = _Figured(period, keep=True), _Figured(prev, keep=False)
     kept: list[LeadTimeline] = []
     for t in timelines:
-        lead = t.lead
-        if lead.created_on > period.end:
+        lead, changes = t.lead, t.changes
+        created = lead.created_on
+        if created > end:
             continue
         kept.append(t)
-        (s0, _), (s1, best1), (s2, best2) = _states(t, days)
-        assert s2 is not None  # created by the period's end
+        # The stage in force at the end of each day, as t.stage_at reads it: the last change
+        # made by then, else the stage before the first change, else 线索.
+        i2 = i1 = i0 = 0
+        if changes:
+            i2 = bisect_right(changes, end, key=_ON)
+            i1 = bisect_right(changes, d1, 0, i2, key=_ON)
+            i0 = bisect_right(changes, d0, 0, i1, key=_ON)
+        fallback = _initial(t) or Stage.clue
+        s2 = changes[i2 - 1].to_stage if i2 else fallback
+        s1 = None if d1 < created else changes[i1 - 1].to_stage if i1 else fallback
+        s0 = None if d0 < created else changes[i0 - 1].to_stage if i0 else fallback
         bands = _size_bands(lead_amount_wan(lead))
-        # Due in this period if in any: whether it was on time does not depend on the period.
+        # Only a lead whose milestone falls due by the end can count in 合同履约率; whether
+        # it was on time does not depend on the period.
         due_on = lead.milestone_due_on
-        on_time = due_on is not None and due_on <= period.end and best2 >= _SIGNED and _kept(t)
+        best2 = best1 = -1
+        on_time = False
+        if due_on is not None and due_on <= end:
+            best1 = _held(t, i1)
+            best2 = max(best1, _top(changes, i1, i2))
+            on_time = best2 >= _SIGNED and _kept(t)
         now.add(t, s2, s1, best2, bands, on_time)
         if s1 is not None:
             before.add(t, s1, s0, best1, bands, on_time)

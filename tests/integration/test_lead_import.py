@@ -11,7 +11,20 @@ from fastapi.testclient import TestClient
 from openpyxl import Workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-HEADER = ["项目名称", "产业链", "环节", "责任单位", "责任人", "当前阶段", "阶段日期", "入库日期", "签约日期", "合同投资（亿元）", "到位资金", "备注"]
+HEADER = [
+    "项目名称",
+    "产业链",
+    "环节",
+    "责任单位",
+    "责任人",
+    "当前阶段",
+    "阶段日期",
+    "入库日期",
+    "签约日期",
+    "合同投资（亿元）",
+    "到位资金",
+    "备注",
+]
 
 
 def ledger(rows: list[list[Any]]) -> bytes:
@@ -27,8 +40,34 @@ def ledger(rows: list[list[Any]]) -> bytes:
 
 
 GOOD = [
-    ["常州星隔膜科技有限公司", "新能源汽车及动力电池", "隔膜", "尖刀班一组", "张伟", "开工", "2026-06-01", "2026-01-10", "2026-03-15", 2, 5000, None],
-    ["全新电芯有限公司", "nev-battery", "电芯制造", "专业招商一分局", "李娜", "洽谈", "2026-04-01", "2026-02-01", None, None, None, None],
+    [
+        "常州星隔膜科技有限公司",
+        "新能源汽车及动力电池",
+        "隔膜",
+        "尖刀班一组",
+        "张伟",
+        "开工",
+        "2026-06-01",
+        "2026-01-10",
+        "2026-03-15",
+        2,
+        5000,
+        None,
+    ],
+    [
+        "全新电芯有限公司",
+        "nev-battery",
+        "电芯制造",
+        "专业招商一分局",
+        "李娜",
+        "洽谈",
+        "2026-04-01",
+        "2026-02-01",
+        None,
+        None,
+        None,
+        None,
+    ],
 ]
 
 
@@ -37,7 +76,10 @@ def upload(client: TestClient, data: bytes, **params: Any) -> Any:
 
 
 def test_ledger_import_builds_leads_histories_and_funds(client: TestClient) -> None:
-    existing = client.post("/enterprises", json={"name": "常州星隔膜科技有限公司", "province": "江苏省", "city": "常州市"}).json()
+    existing = client.post(
+        "/enterprises",
+        json={"name": "常州星隔膜科技有限公司", "province": "江苏省", "city": "常州市"},
+    ).json()
     r = upload(client, ledger(GOOD))
     assert r.status_code == 200, r.text
     assert r.json()["inserted"] == 2 and r.json()["errors"] == []
@@ -45,18 +87,40 @@ def test_ledger_import_builds_leads_histories_and_funds(client: TestClient) -> N
     by_name = {x["enterprise_name"]: x for x in leads}
     star = client.get(f"/leads/{by_name['常州星隔膜科技有限公司']['id']}").json()
     assert star["enterprise_id"] == existing["id"]  # resolved, not duplicated
-    assert [h["to_stage"] for h in star["history"]][0] == "clue" and star["history"][-1]["to_stage"] == "construction_started"
+    assert (
+        star["history"][0]["to_stage"] == "clue"
+        and star["history"][-1]["to_stage"] == "construction_started"
+    )
     assert star["history"][-1]["changed_on"] == "2026-06-01"
     assert star["contracted_investment_wan"] == 20000 and star["funds_arrived_wan"] == 5000
     assert [f["amount_wan"] for f in star["funds"]] == [5000]
-    assert by_name["全新电芯有限公司"]["segment_id"] == "cell" and by_name["全新电芯有限公司"]["stage"] == "negotiation"
+    assert (
+        by_name["全新电芯有限公司"]["segment_id"] == "cell"
+        and by_name["全新电芯有限公司"]["stage"] == "negotiation"
+    )
     again = upload(client, ledger(GOOD)).json()
     assert (again["inserted"], again["unchanged"]) == (0, 2)
 
 
 def test_a_bad_row_rejects_the_ledger_and_creates_no_enterprise(client: TestClient) -> None:
     before = client.get("/enterprises").json()["total"]
-    bad = [*GOOD, ["坏阶段有限公司", "nev-battery", "隔膜", "尖刀班二组", "王强", "谈恋爱", "2026-04-01", "2026-02-01", None, None, None, None]]
+    bad = [
+        *GOOD,
+        [
+            "坏阶段有限公司",
+            "nev-battery",
+            "隔膜",
+            "尖刀班二组",
+            "王强",
+            "谈恋爱",
+            "2026-04-01",
+            "2026-02-01",
+            None,
+            None,
+            None,
+            None,
+        ],
+    ]
     r = upload(client, ledger(bad))
     assert r.status_code == 422 and r.json()["code"] == "import_rejected"
     (error,) = r.json()["report"]["errors"]
@@ -69,7 +133,22 @@ def test_a_bad_row_rejects_the_ledger_and_creates_no_enterprise(client: TestClie
 
 def test_another_teams_enterprise_is_a_row_error(client: TestClient) -> None:
     upload(client, ledger(GOOD[:1]))
-    clash = [["常州星隔膜科技有限公司", "nev-battery", "隔膜", "专业招商三分局", "赵敏", "接触", "2026-05-01", "2026-05-01", None, None, None, None]]
+    clash = [
+        [
+            "常州星隔膜科技有限公司",
+            "nev-battery",
+            "隔膜",
+            "专业招商三分局",
+            "赵敏",
+            "接触",
+            "2026-05-01",
+            "2026-05-01",
+            None,
+            None,
+            None,
+            None,
+        ]
+    ]
     r = upload(client, ledger(clash))
     assert r.status_code == 422
     (error,) = r.json()["report"]["errors"]

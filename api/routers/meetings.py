@@ -1,0 +1,71 @@
+"""The bimonthly meeting pack (双月调度会): 进度表, 成绩单, 红黄牌 as JSON, xlsx or HTML."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Response
+from fastapi.responses import HTMLResponse
+
+from api.deps import LibraryDep, SessionDep, SettingsDep
+from api.uploads import XLSX
+from chainmap.leads import today_utc
+from chainmap.meetings import bimonthly_pack
+from chainmap.report.html import pack_html
+from chainmap.report.pack import MeetingPack, pack_to_dict
+from chainmap.report.xlsx import pack_xlsx
+
+router = APIRouter(prefix="/meetings", tags=["meetings"])
+
+Period = Annotated[
+    str, Query(description="双月期间，首月 YYYY-MM：2026-09 = 9–10 月 / first month")
+]
+AsOf = Annotated[date | None, Query(description="红黄牌评估日，默认今天 / flags as of")]
+
+
+def _pack(
+    session: SessionDep, library: LibraryDep, settings: SettingsDep, period: str, today: date | None
+) -> MeetingPack:
+    return bimonthly_pack(session, library, settings, period=period, today=today or today_utc())
+
+
+@router.get("/bimonthly")
+def get_bimonthly(
+    session: SessionDep,
+    library: LibraryDep,
+    settings: SettingsDep,
+    period: Period,
+    today: AsOf = None,
+    detail: Annotated[bool, Query(description="附每个数字对应的线索 / include lead ids")] = False,
+) -> dict[str, Any]:
+    """双月调度会材料：进度表、成绩单、红黄牌 / the meeting pack as JSON."""
+    return pack_to_dict(_pack(session, library, settings, period, today), detail=detail)
+
+
+@router.get("/bimonthly.xlsx", response_class=Response)
+def get_bimonthly_xlsx(
+    session: SessionDep,
+    library: LibraryDep,
+    settings: SettingsDep,
+    period: Period,
+    today: AsOf = None,
+) -> Response:
+    """双月调度会材料（Excel）/ the meeting pack as xlsx."""
+    body = pack_xlsx(_pack(session, library, settings, period, today))
+    name = f"bimonthly-{period}.xlsx"
+    return Response(
+        body, media_type=XLSX, headers={"Content-Disposition": f"attachment; filename={name}"}
+    )
+
+
+@router.get("/bimonthly.html", response_class=HTMLResponse)
+def get_bimonthly_html(
+    session: SessionDep,
+    library: LibraryDep,
+    settings: SettingsDep,
+    period: Period,
+    today: AsOf = None,
+) -> HTMLResponse:
+    """双月调度会材料（可打印，A4 横向）/ the printable meeting pack."""
+    return HTMLResponse(pack_html(_pack(session, library, settings, period, today)))
