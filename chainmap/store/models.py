@@ -264,3 +264,161 @@ class FundsArrivalRow(Base):
     actor: Mapped[str] = mapped_column(String(100))
     note: Mapped[str | None] = mapped_column(Text)
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+# --- carriers (载体) ---------------------------------------------------------------------------
+
+
+class ParkRow(Base):
+    """An industrial park / development zone (园区); carriers belong to one."""
+
+    __tablename__ = "parks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    district: Mapped[str | None] = mapped_column(String(40))
+    leading_industries: Mapped[list[str]] = mapped_column(JSON, default=list)
+    lon: Mapped[float | None] = mapped_column(Float)
+    lat: Mapped[float | None] = mapped_column(Float)
+    outline_geojson: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+
+class FactoryRow(Base):
+    """A standard-factory unit (标准厂房): one building, or one floor of it (``floor`` '' = whole).
+
+    ``status`` 'reserved' holds only until ``reserved_until``; past it the carrier is vacant
+    again (queries and the reservation's conditional UPDATE both read it that way).
+    """
+
+    __tablename__ = "factories"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    park_id: Mapped[int] = mapped_column(ForeignKey("parks.id", ondelete="RESTRICT"))
+    district: Mapped[str | None] = mapped_column(String(40))
+    building: Mapped[str] = mapped_column(String(100))
+    floor: Mapped[str] = mapped_column(String(40), default="")
+    area_m2: Mapped[float] = mapped_column(Float, index=True)
+    clear_height_m: Mapped[float | None] = mapped_column(Float)
+    floor_load_kn_m2: Mapped[float | None] = mapped_column(Float)
+    power_kva: Mapped[float | None] = mapped_column(Float)
+    has_crane: Mapped[bool | None] = mapped_column(Boolean)
+    crane_t: Mapped[float | None] = mapped_column(Float)
+    industry_direction: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(16), default="vacant")
+    reserved_until: Mapped[date | None] = mapped_column(Date)
+    rent_yuan_m2_month: Mapped[float | None] = mapped_column(Float)
+    contact_person: Mapped[str | None] = mapped_column(String(100))
+    contact_phone: Mapped[str | None] = mapped_column(String(40))
+    lon: Mapped[float | None] = mapped_column(Float)
+    lat: Mapped[float | None] = mapped_column(Float)
+    last_verified_on: Mapped[date | None] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(String(300), default="")
+    import_run_id: Mapped[int | None] = mapped_column(
+        ForeignKey("import_runs.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+    __table_args__ = (
+        UniqueConstraint("park_id", "building", "floor", name="uq_factory_unit"),
+        Index("ix_factories_status_area", "status", "area_m2"),
+    )
+
+
+class LandParcelRow(Base):
+    """A parcel of industrial land held ready to supply (收储工业用地), by 地块编号."""
+
+    __tablename__ = "land_parcels"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(100), unique=True)
+    park_id: Mapped[int] = mapped_column(ForeignKey("parks.id", ondelete="RESTRICT"), index=True)
+    district: Mapped[str | None] = mapped_column(String(40))
+    area_mu: Mapped[float] = mapped_column(Float, index=True)
+    land_use: Mapped[str | None] = mapped_column(String(100))
+    site_ready: Mapped[bool | None] = mapped_column(Boolean)
+    industry_direction: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(16), default="vacant", index=True)
+    reserved_until: Mapped[date | None] = mapped_column(Date)
+    price_wan_per_mu: Mapped[float | None] = mapped_column(Float)
+    available_from: Mapped[date | None] = mapped_column(Date)
+    lon: Mapped[float | None] = mapped_column(Float)
+    lat: Mapped[float | None] = mapped_column(Float)
+    last_verified_on: Mapped[date | None] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(String(300), default="")
+    import_run_id: Mapped[int | None] = mapped_column(
+        ForeignKey("import_runs.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+
+class CarrierReservationRow(Base):
+    """A carrier held for a lead or an enterprise until a date.
+
+    ``state`` is 'active', 'released' or 'expired'; a unique partial index allows at most one
+    active reservation per carrier, so two concurrent requests can never both hold it.
+    """
+
+    __tablename__ = "carrier_reservations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    carrier_kind: Mapped[str] = mapped_column(String(16))  # factory / land
+    carrier_id: Mapped[int] = mapped_column(Integer)
+    lead_id: Mapped[int | None] = mapped_column(ForeignKey("leads.id", ondelete="RESTRICT"))
+    enterprise_id: Mapped[int | None] = mapped_column(
+        ForeignKey("enterprises.id", ondelete="RESTRICT")
+    )
+    holder: Mapped[str] = mapped_column(String(300))  # who holds it, as people name it
+    starts_on: Mapped[date] = mapped_column(Date)
+    until: Mapped[date] = mapped_column(Date)
+    state: Mapped[str] = mapped_column(String(16), default="active")
+    actor: Mapped[str] = mapped_column(String(100))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    ended_by: Mapped[str | None] = mapped_column(String(100))
+    end_reason: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        Index("ix_reservations_carrier", "carrier_kind", "carrier_id", "id"),
+        # A carrier can never be held twice.
+        Index(
+            "uq_reservations_active_carrier",
+            "carrier_kind",
+            "carrier_id",
+            unique=True,
+            sqlite_where=text("state = 'active'"),
+            postgresql_where=text("state = 'active'"),
+        ),
+    )
+
+
+class ReservationEventRow(Base):
+    """Append-only history of who held what (database triggers refuse UPDATE and DELETE)."""
+
+    __tablename__ = "reservation_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reservation_id: Mapped[int] = mapped_column(
+        ForeignKey("carrier_reservations.id", ondelete="RESTRICT")
+    )
+    carrier_kind: Mapped[str] = mapped_column(String(16))
+    carrier_id: Mapped[int] = mapped_column(Integer)
+    event: Mapped[str] = mapped_column(String(16))  # reserved / released / expired
+    holder: Mapped[str] = mapped_column(String(300))
+    until: Mapped[date] = mapped_column(Date)
+    actor: Mapped[str] = mapped_column(String(100))
+    note: Mapped[str | None] = mapped_column(Text)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    __table_args__ = (Index("ix_reservation_events_carrier", "carrier_kind", "carrier_id", "id"),)

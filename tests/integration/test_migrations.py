@@ -17,6 +17,11 @@ from tests import dbutil
 from tests.conftest import CHAINS_DIR, _backends
 
 TABLES = {
+    "parks",
+    "factories",
+    "land_parcels",
+    "carrier_reservations",
+    "reservation_events",
     "leads",
     "stage_changes",
     "funds_arrivals",
