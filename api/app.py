@@ -9,10 +9,12 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api.errors import install_error_handlers
-from api.routers import chains, enterprises, health, leads, meetings
+from api.routers import carriers, chains, enterprises, health, leads, meetings
+from chainmap.carrier_candidates import CandidateCache
 from chainmap.chains import load_chain_library
 from chainmap.enterprises import ResolverCache
 from chainmap.errors import DatabaseNotMigrated
+from chainmap.matcher_cache import MatcherCache
 from chainmap.settings import Settings, get_settings
 from chainmap.store.db import ensure_migrated, make_engine, make_session_factory
 
@@ -44,6 +46,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.session_factory = make_session_factory(engine)
         app.state.library = load_chain_library(cfg.chains_dir)
         app.state.resolver = ResolverCache()
+        app.state.matcher = MatcherCache()
+        app.state.carrier_candidates = CandidateCache()
         try:
             yield
         finally:
@@ -61,4 +65,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(enterprises.router)
     app.include_router(leads.router)
     app.include_router(meetings.router)
+    app.include_router(carriers.router)
     return app

@@ -11,6 +11,15 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from chainmap.carrier_reservations import ReservationNotFound
+from chainmap.carrier_service import CarrierNotFound
+from chainmap.carriers import (
+    CarrierTaken,
+    CarrierUnverified,
+    InvalidCarrier,
+    InvalidReservation,
+    ParkNotFound,
+)
 from chainmap.enterprises import CreditCodeTaken, EnterpriseHasLeads, EnterpriseNotFound
 from chainmap.errors import ChainmapError, ChainNotFound, SegmentNotFound
 from chainmap.io.tables import FileTooLarge, TableError, UnsupportedFileType
@@ -38,6 +47,13 @@ STATUS_BY_ERROR: dict[type[ChainmapError], int] = {
     ValueParseError: 422,
     ImportRejected: 422,
     PipelineError: 422,
+    CarrierNotFound: 404,
+    ReservationNotFound: 404,
+    ParkNotFound: 404,
+    CarrierTaken: 409,
+    CarrierUnverified: 409,
+    InvalidCarrier: 422,
+    InvalidReservation: 422,
 }
 
 # Chinese wording for pydantic's error types; the English is pydantic's own message.

@@ -66,6 +66,30 @@ class Settings(BaseSettings):
     enterprise_stale_after_days: int = Field(
         default=365, ge=1, description="企业信息超过该天数未核实即标为过期 / days before stale"
     )
+    carrier_stale_after_days: int = Field(
+        default=90,
+        ge=1,
+        description="载体信息超过该天数未核实即标为过期，不再作为可用载体 / days before stale",
+    )
+
+    energy_intensity_cap: float | None = Field(
+        default=0.8,
+        gt=0,
+        description="本地新上项目能耗强度上限（吨标准煤/万元）；超过即扣分 / energy-intensity cap",
+    )
+    restricted_industries: list[str] = Field(
+        default_factory=lambda: [
+            "C2521",
+            "C3120",
+            "C3216",
+            "C3011",
+            "C3041",
+            "电解铝",
+            "水泥熟料",
+        ],
+        description="限制类产业：国民经济行业代码前缀（如 C3216）或名称（与企业名称、主营产品"
+        "模糊比对）/ restricted industries: code prefixes or names",
+    )
 
     @property
     def jurisdiction(self) -> Jurisdiction:
