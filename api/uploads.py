@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from typing import Literal
+from urllib.parse import quote
 
 from fastapi import Response, UploadFile
 from fastapi.responses import JSONResponse
@@ -52,7 +53,7 @@ def run_import(
             error_report_xlsx(data, report.errors, filename=filename, columns=columns),
             media_type=XLSX,
             headers={
-                "Content-Disposition": f"attachment; filename*=UTF-8''{stem}-report.xlsx",
+                "Content-Disposition": f"attachment; filename*=UTF-8''{quote(stem)}-report.xlsx",
                 "X-Import-Applied": str(report.applied).lower(),
             },
         )

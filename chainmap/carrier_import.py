@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from chainmap.freshness import utcnow
 from chainmap.io.carrier_rows import (
     FACTORY_COLUMNS,
     LAND_COLUMNS,
@@ -36,6 +37,8 @@ from chainmap.store.carriers_repo import effective_status, park_ids_by_name
 from chainmap.store.models import FactoryRow, ImportRunRow, LandParcelRow, ParkRow
 
 IMPORT_ACTOR = "台账导入"
+Progress = Callable[[int, int], None]
+"""``progress(done, total)``, called every 1,000 rows while rows are written."""
 
 FACTORY_VALUES = (
     "district",
@@ -86,6 +89,7 @@ def import_factories(
     today: date,
     skip_invalid: bool = False,
     actor: str = IMPORT_ACTOR,
+    progress: Progress | None = None,
 ) -> ImportReport:
     """Import an idle-factory ledger in the caller's transaction.
 
@@ -102,6 +106,7 @@ def import_factories(
         today=today,
         skip_invalid=skip_invalid,
         actor=actor,
+        progress=progress,
     )
 
 
@@ -114,6 +119,7 @@ def import_land(
     today: date,
     skip_invalid: bool = False,
     actor: str = IMPORT_ACTOR,
+    progress: Progress | None = None,
 ) -> ImportReport:
     """Import a land-reserve ledger in the caller's transaction (raises as for factories)."""
     return _import(
@@ -125,6 +131,7 @@ def import_land(
         today=today,
         skip_invalid=skip_invalid,
         actor=actor,
+        progress=progress,
     )
 
 
@@ -138,6 +145,7 @@ def _import(
     today: date,
     skip_invalid: bool,
     actor: str,
+    progress: Progress | None,
 ) -> ImportReport:
     raw = source.read_bytes() if isinstance(source, Path) else source
     table = read_table(
@@ -179,9 +187,9 @@ def _import(
     session.flush()
     districts = dict(session.execute(select(ParkRow.id, ParkRow.district)).all())
     if kind == "factories":
-        _upsert_factories(session, records, parks, districts, run.id, today, report)  # type: ignore[arg-type]
+        _upsert_factories(session, records, parks, districts, run.id, today, report, progress)  # type: ignore[arg-type]
     else:
-        _upsert_land(session, records, parks, districts, run.id, today, report)  # type: ignore[arg-type]
+        _upsert_land(session, records, parks, districts, run.id, today, report, progress)  # type: ignore[arg-type]
     run.inserted, run.updated, run.unchanged = report.inserted, report.updated, report.unchanged
     session.flush()
     report.applied = True
@@ -198,9 +206,12 @@ def _apply(
     today: date,
     report: ImportReport,
     new_row: Callable[[Any, dict[str, Any]], dict[str, Any]],
+    progress: Progress | None = None,
 ) -> None:
     inserts: list[dict[str, Any]] = []
-    for key, values in planned:
+    for done, (key, values) in enumerate(planned, start=1):
+        if progress is not None and (done % 1000 == 0 or done == len(planned)):
+            progress(done, len(planned))
         row = existing.get(key)
         if row is None:
             inserts.append({**new_row(key, values), "import_run_id": run_id})
@@ -222,8 +233,6 @@ def _apply(
 
 
 def _defaults(row: dict[str, Any]) -> dict[str, Any]:
-    from chainmap.freshness import utcnow
-
     now = utcnow()
     return {"created_at": now, "updated_at": now, **row}
 
@@ -236,6 +245,7 @@ def _upsert_factories(
     run_id: int,
     today: date,
     report: ImportReport,
+    progress: Progress | None = None,
 ) -> None:
     existing = {(r.park_id, r.building, r.floor): r for r in session.scalars(select(FactoryRow))}
     planned = []
@@ -249,7 +259,7 @@ def _upsert_factories(
         park_id, building, floor = key
         return {"park_id": park_id, "building": building, "floor": floor, **values}
 
-    _apply(session, FactoryRow, existing, planned, run_id, today, report, new_row)
+    _apply(session, FactoryRow, existing, planned, run_id, today, report, new_row, progress)
 
 
 def _upsert_land(
@@ -260,6 +270,7 @@ def _upsert_land(
     run_id: int,
     today: date,
     report: ImportReport,
+    progress: Progress | None = None,
 ) -> None:
     existing = {r.code: r for r in session.scalars(select(LandParcelRow))}
     planned = []
@@ -273,4 +284,4 @@ def _upsert_land(
     def new_row(key: Any, values: dict[str, Any]) -> dict[str, Any]:
         return {"code": key, **values}
 
-    _apply(session, LandParcelRow, existing, planned, run_id, today, report, new_row)
+    _apply(session, LandParcelRow, existing, planned, run_id, today, report, new_row, progress)

@@ -355,6 +355,47 @@ def import_leads_cmd(file: FileArg, skip_invalid: SkipInvalid = False) -> None:
     )
 
 
+def _carrier_import(kind: str, file: Path, skip_invalid: bool) -> None:
+    from chainmap.carrier_import import import_factories, import_land
+    from chainmap.io.carrier_rows import FACTORY_COLUMNS, LAND_COLUMNS
+
+    settings = get_settings()
+    importer = import_factories if kind == "factories" else import_land
+    _import_file(
+        file,
+        FACTORY_COLUMNS if kind == "factories" else LAND_COLUMNS,
+        lambda session, data, progress: importer(
+            session,
+            settings,
+            source=data,
+            filename=file.name,
+            today=utcnow().date(),
+            skip_invalid=skip_invalid,
+            actor="cli",
+            progress=progress,
+        ),
+        lambda r: (
+            f"新增 {r.inserted}，更新 {r.updated}，未变 {r.unchanged}，错误行 {r.rejected} / "
+            f"inserted {r.inserted}, updated {r.updated}, unchanged {r.unchanged}, "
+            f"rejected {r.rejected}"
+        ),
+    )
+
+
+@import_app.command("factories")
+@reports_errors
+def import_factories_cmd(file: FileArg, skip_invalid: SkipInvalid = False) -> None:
+    """导入闲置厂房台账（默认全部成功才写入；园区须已登记）/ import a factory ledger."""
+    _carrier_import("factories", file, skip_invalid)
+
+
+@import_app.command("land")
+@reports_errors
+def import_land_cmd(file: FileArg, skip_invalid: SkipInvalid = False) -> None:
+    """导入收储用地台账（默认全部成功才写入；园区须已登记）/ import a land-reserve ledger."""
+    _carrier_import("land", file, skip_invalid)
+
+
 @app.command("resolve")
 @reports_errors
 def resolve_cmd(name: str, limit: Annotated[int, typer.Option(min=1, max=50)] = 5) -> None:
