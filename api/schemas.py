@@ -21,6 +21,7 @@ from chainmap.domain import (
 )
 from chainmap.domain import Chain as ChainModel
 from chainmap.freshness import is_stale
+from chainmap.matching.components import COMPONENT_LABELS
 from chainmap.pipeline import Stage as PipelineStage
 from chainmap.store.models import LeadRow
 
@@ -149,15 +150,35 @@ class GapRead(BaseModel):
 
 class ComponentRead(BaseModel):
     name: str = Field(
-        description="segment_fit 环节匹配 / gap_priority 缺环优先级 / strength 企业实力"
+        description="segment_fit 环节匹配 / gap_priority 缺环优先级 / strength 企业实力 / "
+        "region 区域 / carrier_fit 载体匹配 / referral 以商招商 / penalty 扣分项（减分）"
     )
+    label: str = Field(description="中文名称 / Chinese label")
     value: float = Field(description="0–1")
-    weight: float = Field(description="权重 / weight")
+    weight: float = Field(description="权重（penalty 为减分权重）/ weight (subtracted for penalty)")
     reason: str = Field(description="理由 / reason")
 
     @classmethod
     def build(cls, c: Component) -> ComponentRead:
-        return cls(name=c.name, value=c.value, weight=round(c.weight, 4), reason=c.reason)
+        return cls(
+            name=c.name,
+            label=COMPONENT_LABELS.get(c.name, c.name),
+            value=c.value,
+            weight=round(c.weight, 4),
+            reason=c.reason,
+        )
+
+
+class CarrierBrief(BaseModel):
+    kind: str = Field(description="factory 厂房 / land 地块")
+    id: int
+    label: str = Field(description="载体名称 / carrier")
+
+
+class ReferrerRead(BaseModel):
+    enterprise_id: int
+    name: str = Field(description="本地引荐企业 / local referrer")
+    path: str = Field(description="以商招商路径 / trade path")
 
 
 class EnterpriseBrief(BaseModel):
@@ -225,6 +246,12 @@ class TargetRead(BaseModel):
     in_pipeline: PipelineMark | None = Field(
         default=None, description="已在跟进：负责单位、责任人、阶段 / already a lead, and whose"
     )
+    carrier: CarrierBrief | None = Field(
+        default=None, description="最合适的空置载体（无则为空）/ best-fitting vacant carrier"
+    )
+    referrers: list[ReferrerRead] = Field(
+        default_factory=list, description="以商招商：本地上下游企业 / local referrers"
+    )
 
     @classmethod
     def build(
@@ -253,6 +280,10 @@ class TargetRead(BaseModel):
             reason=t.reason,
             components=[ComponentRead.build(c) for c in t.components],
             also_fills=list(t.also_fills),
+            carrier=CarrierBrief(kind=t.carrier_kind, id=t.carrier_id, label=t.carrier_label or "")
+            if t.carrier_kind is not None and t.carrier_id is not None
+            else None,
+            referrers=[ReferrerRead(enterprise_id=i, name=n, path=p) for i, n, p in t.referrers],
         )
 
 

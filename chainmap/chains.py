@@ -24,13 +24,22 @@ import networkx as nx
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from chainmap.domain import Chain, Footprint, Segment, Stage
+from chainmap.domain import Chain, Footprint, Region, Segment, Stage
 from chainmap.errors import ChainDefinitionError, ChainNotFound
+from chainmap.matching.regions import KNOWN_REGIONS
 
 SEGMENT_ID = r"^[a-z0-9][a-z0-9-]*$"
 # GB/T 4754-2017: a section letter followed by 2 (大类), 3 (中类) or 4 (小类) digits.
 INDUSTRY_CODE = re.compile(r"^[A-T]\d{2,4}$")
-WEIGHT_NAMES = ("segment_fit", "gap_priority", "strength")
+WEIGHT_NAMES = (
+    "segment_fit",
+    "gap_priority",
+    "strength",
+    "region",
+    "carrier_fit",
+    "referral",
+    "penalty",
+)
 
 
 class FootprintSchema(BaseModel):
@@ -62,6 +71,16 @@ class SegmentSchema(BaseModel):
         return codes
 
 
+class RegionSchema(BaseModel):
+    """A priority source region: a known name alone (长三角, 珠三角, 京津冀) or a definition."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: Annotated[str, Field(min_length=1)]
+    provinces: list[str] | None = None
+    cities: list[str] | None = None
+    score: Annotated[float | None, Field(ge=0, le=1)] = None
+
+
 class ChainSchema(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: Annotated[str, Field(pattern=SEGMENT_ID)]
@@ -69,6 +88,7 @@ class ChainSchema(BaseModel):
     name_en: str = ""
     aliases: list[str] = []
     weights: dict[str, Annotated[float, Field(ge=0)]] = {}
+    regions: list[RegionSchema] | None = None
     segments: Annotated[list[SegmentSchema], Field(min_length=1)]
     links: list[Annotated[list[str], Field(min_length=2, max_length=2)]]
 
@@ -168,6 +188,7 @@ def _to_chain(schema: ChainSchema, source: str) -> Chain:
         segments=segments,
         links=tuple(links),
         weights=dict(schema.weights),
+        regions=_regions(schema, source),
     )
     graph = chain_graph(chain)
     if not nx.is_directed_acyclic_graph(graph):
@@ -177,6 +198,26 @@ def _to_chain(schema: ChainSchema, source: str) -> Chain:
             source, f"links form a cycle: {path}", f"链接形成环路：{path}", cycle[0][0]
         )
     return chain
+
+
+def _regions(schema: ChainSchema, source: str) -> tuple[Region, ...] | None:
+    if schema.regions is None:
+        return None
+    out: list[Region] = []
+    for r in schema.regions:
+        known = KNOWN_REGIONS.get(r.name)
+        if known is None and r.provinces is None and r.cities is None:
+            raise ChainDefinitionError(
+                source,
+                f"region '{r.name}' is not a known region; give its provinces or cities "
+                f"(known: {', '.join(KNOWN_REGIONS)})",
+                f"区域「{r.name}」不是已知区域，须列出省份或城市（已知：{'、'.join(KNOWN_REGIONS)}）",
+            )
+        provinces = r.provinces if r.provinces is not None else known.provinces if known else ()
+        cities = r.cities if r.cities is not None else known.cities if known else ()
+        score = r.score if r.score is not None else known.score if known else 1.0
+        out.append(Region(r.name, tuple(provinces), tuple(cities), score))
+    return tuple(out)
 
 
 def load_chain_file(path: Path) -> Chain:

@@ -91,6 +91,22 @@ class Segment:
 
 
 @dataclass(frozen=True, slots=True)
+class Region:
+    """A priority source region (e.g. 长三角): the provinces and cities it covers, and how much
+    an enterprise from there is worth to the chain, in [0, 1]."""
+
+    name: str
+    provinces: tuple[str, ...] = ()
+    cities: tuple[str, ...] = ()
+    score: float = 1.0
+
+    def contains(self, province: str | None, city: str | None) -> bool:
+        return (province is not None and province in self.provinces) or (
+            city is not None and city in self.cities
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class Chain:
     """An industry chain: segments and upstream → downstream links ("supplies")."""
 
@@ -101,6 +117,8 @@ class Chain:
     name_en: str = ""
     aliases: tuple[str, ...] = ()
     weights: dict[str, float] = field(default_factory=dict)
+    regions: tuple[Region, ...] | None = None
+    """Priority source regions; None means the default set (长三角, 珠三角, 京津冀)."""
 
     def segment(self, segment_id: str) -> Segment:
         for seg in self.segments:
@@ -148,6 +166,10 @@ class Enterprise:
     industry_code: str | None = None
     source: str = ""
     last_verified_at: datetime | None = None
+    growth_pct: float | None = None
+    """Revenue growth over the last year, in per cent; None when unknown."""
+    energy_intensity: float | None = None
+    """Energy use per output, 吨标准煤/万元; None when unknown."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,3 +240,9 @@ class Target:
     components: tuple[Component, ...]
     reason: str
     also_fills: tuple[str, ...] = ()
+    carrier_kind: str | None = None
+    """The best-fitting vacant carrier (factory / land), when one fits."""
+    carrier_id: int | None = None
+    carrier_label: str | None = None
+    referrers: tuple[tuple[int, str, str], ...] = ()
+    """Local enterprises that trade with the candidate: (id, name, path)."""

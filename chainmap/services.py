@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from dataclasses import replace as dc_replace
 from typing import Generic, TypeVar
 
 from sqlalchemy.orm import Session
@@ -20,12 +21,23 @@ from chainmap.domain import (
     Override,
     SegmentPresence,
     Status,
+    Tag,
     Target,
 )
 from chainmap.errors import ChainmapError
+from chainmap.freshness import utcnow
 from chainmap.gaps import find_gaps, local_presence
+from chainmap.matcher_cache import (
+    MatcherCache,
+    Prepared,
+    load_metrics,
+    match_context,
+    with_metrics,
+)
 from chainmap.matching.classify import classify_all
-from chainmap.matching.score import rank_targets
+from chainmap.matching.components import resolve_weights
+from chainmap.matching.regions import DEFAULT_REGIONS, PROVINCE_COORDS
+from chainmap.matching.vector import Ranking, TargetFilter, build_matrix, explain, page, rank
 from chainmap.settings import Settings
 from chainmap.store import repo
 
@@ -79,6 +91,88 @@ def chain_state(session: Session, chain: Chain, settings: Settings) -> ChainStat
     )
 
 
+def prepare_targets(
+    session: Session, chain: Chain, settings: Settings, *, cache: MatcherCache | None = None
+) -> Prepared:
+    """The chain's state and CandidateMatrix, from the cache when the data has not changed."""
+    key = cache.key(session, settings) if cache is not None else None
+    if cache is not None and key is not None:
+        hit = cache.get(chain.id, key)
+        if hit is not None:
+            return hit
+    state = chain_state(session, chain, settings)
+    metrics = load_metrics(session)
+    candidates = with_metrics(
+        [e for i, e in state.enterprises.items() if i not in state.local_ids], metrics
+    )
+    context = match_context(session, chain, settings, today=utcnow().date())
+    matrix = build_matrix(
+        chain=chain,
+        candidates=candidates,
+        assignments=state.assignments,
+        context=context,
+        min_confidence=settings.classify_min_confidence,
+    )
+    prepared = Prepared(state=state, matrix=matrix)
+    if cache is not None and key is not None:
+        cache.put(chain.id, key, prepared)
+    return prepared
+
+
+def check_filters(chain: Chain, filters: TargetFilter) -> None:
+    """Unknown segment → 404 naming it; unknown tag or region → 422 naming the field."""
+    if filters.segment_id is not None:
+        chain.segment(filters.segment_id)  # raises SegmentNotFound naming it
+    known_tags = {t.value for t in Tag}
+    for tag in filters.tags:
+        if tag not in known_tags:
+            raise InvalidInput(
+                f"未知标签「{tag}」（可选：{'、'.join(sorted(known_tags))}）",
+                f"unknown tag {tag!r} (known: {', '.join(sorted(known_tags))})",
+                field="tag",
+            )
+    if filters.region is not None:
+        regions = chain.regions if chain.regions is not None else DEFAULT_REGIONS
+        names = {r.name for r in regions}
+        ok = (
+            filters.region in names
+            or filters.region in PROVINCE_COORDS
+            or filters.region.endswith(("市", "州", "盟", "地区"))
+        )
+        if not ok:
+            raise InvalidInput(
+                f"未知区域「{filters.region}」：应为重点区域（{'、'.join(sorted(names))}）、"
+                "省份或城市全称",
+                f"unknown region {filters.region!r}: give a priority region "
+                f"({', '.join(sorted(names))}), a province or a city",
+                field="region",
+            )
+    if filters.min_revenue_wan is not None and filters.min_revenue_wan < 0:
+        raise InvalidInput(
+            "min_revenue_wan 不能为负数",
+            "min_revenue_wan must not be negative",
+            field="min_revenue_wan",
+        )
+
+
+def rank_prepared(
+    prepared: Prepared,
+    chain: Chain,
+    *,
+    filters: TargetFilter | None = None,
+    canonical: Mapping[int, int] | None = None,
+) -> Ranking:
+    f = filters or TargetFilter()
+    check_filters(chain, f)
+    return rank(
+        prepared.matrix,
+        gaps=prepared.state.gaps,
+        weights=resolve_weights(chain),
+        filters=f,
+        canonical=canonical,
+    )
+
+
 def ranked_targets(
     session: Session,
     chain: Chain,
@@ -86,25 +180,20 @@ def ranked_targets(
     *,
     segment_id: str | None = None,
     canonical: Mapping[int, int] | None = None,
+    filters: TargetFilter | None = None,
+    cache: MatcherCache | None = None,
 ) -> tuple[ChainState, list[Target]]:
-    """All targets for the chain's gaps (or one gap segment), best first.
+    """All targets for the chain's gaps (or one gap segment), best first, every row explained.
 
     ``canonical`` maps records of one duplicate cluster to one id; only the best-ranked
     record of a cluster is listed, so the same company never appears twice.
     """
+    f = filters or TargetFilter()
     if segment_id is not None:
-        chain.segment(segment_id)  # raises SegmentNotFound naming it
-    state = chain_state(session, chain, settings)
-    candidates = [e for i, e in state.enterprises.items() if i not in state.local_ids]
-    targets = rank_targets(
-        chain=chain,
-        gaps=state.gaps,
-        candidates=candidates,
-        assignments=state.assignments,
-        segment_id=segment_id,
-        min_confidence=settings.classify_min_confidence,
-    )
-    return state, collapse_duplicates(targets, canonical or {})
+        f = dc_replace(f, segment_id=segment_id)
+    prepared = prepare_targets(session, chain, settings, cache=cache)
+    ranking = rank_prepared(prepared, chain, filters=f, canonical=canonical)
+    return prepared.state, [explain(ranking, int(i)) for i in ranking.order()]
 
 
 def collapse_duplicates(targets: list[Target], canonical: Mapping[int, int]) -> list[Target]:
@@ -119,6 +208,17 @@ def collapse_duplicates(targets: list[Target], canonical: Mapping[int, int]) -> 
     return out
 
 
+def check_page(settings: Settings, limit: int, offset: int) -> None:
+    if limit < 1 or limit > settings.targets_max_page_size:
+        raise InvalidInput(
+            f"limit 须在 1 到 {settings.targets_max_page_size} 之间",
+            f"limit must be between 1 and {settings.targets_max_page_size}",
+            field="limit",
+        )
+    if offset < 0:
+        raise InvalidInput("offset 不能为负数", "offset must not be negative", field="offset")
+
+
 def targets_page(
     session: Session,
     chain: Chain,
@@ -128,20 +228,21 @@ def targets_page(
     limit: int = 50,
     offset: int = 0,
     canonical: Mapping[int, int] | None = None,
+    filters: TargetFilter | None = None,
+    cache: MatcherCache | None = None,
 ) -> Page[Target]:
-    if limit < 1 or limit > settings.targets_max_page_size:
-        raise InvalidInput(
-            f"limit 须在 1 到 {settings.targets_max_page_size} 之间",
-            f"limit must be between 1 and {settings.targets_max_page_size}",
-            field="limit",
-        )
-    if offset < 0:
-        raise InvalidInput("offset 不能为负数", "offset must not be negative", field="offset")
-    _, targets = ranked_targets(
-        session, chain, settings, segment_id=segment_id, canonical=canonical
-    )
+    """One page of ranked targets; only the page's rows are explained."""
+    check_page(settings, limit, offset)
+    f = filters or TargetFilter()
+    if segment_id is not None:
+        f = dc_replace(f, segment_id=segment_id)
+    prepared = prepare_targets(session, chain, settings, cache=cache)
+    ranking = rank_prepared(prepared, chain, filters=f, canonical=canonical)
     return Page(
-        items=targets[offset : offset + limit], total=len(targets), limit=limit, offset=offset
+        items=page(ranking, offset=offset, limit=limit),
+        total=ranking.total,
+        limit=limit,
+        offset=offset,
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 
 from api.deps import ChainDep, LibraryDep, SessionDep, SettingsDep
 from api.schemas import (
@@ -19,9 +19,12 @@ from api.schemas import (
     TargetRead,
 )
 from chainmap import services
-from chainmap.domain import Status
+from chainmap.domain import Chain as ChainModel
+from chainmap.domain import Status, Target
 from chainmap.freshness import utcnow
 from chainmap.leads import owners_of
+from chainmap.matching.vector import TargetFilter
+from chainmap.settings import Settings
 
 router = APIRouter(prefix="/chains", tags=["chains"])
 
@@ -64,40 +67,83 @@ def get_gaps(chain: ChainDep, session: SessionDep, settings: SettingsDep) -> lis
     return [GapRead.build(chain, g, state.presence[g.segment_id]) for g in state.gaps]
 
 
+def target_filters(
+    segment: Annotated[str | None, Query(description="只看该缺环 / only this gap segment")] = None,
+    region: Annotated[
+        str | None,
+        Query(description="重点区域（长三角等）、省份或城市 / priority region, province or city"),
+    ] = None,
+    tag: Annotated[
+        list[str] | None,
+        Query(description="企业标签，任一命中即可（leading 龙头 …）/ any of these tags"),
+    ] = None,
+    min_revenue_wan: Annotated[
+        float | None, Query(ge=0, description="最低营收（万元）/ minimum revenue, 10k yuan")
+    ] = None,
+    listed_only: Annotated[bool, Query(description="只看上市公司 / listed only")] = False,
+    exclude_leads: Annotated[
+        bool, Query(description="排除已在跟进的企业 / leave out existing leads")
+    ] = False,
+) -> TargetFilter:
+    return TargetFilter(
+        segment_id=segment,
+        region=region,
+        tags=tuple(tag or ()),
+        min_revenue_wan=min_revenue_wan,
+        listed_only=listed_only,
+        exclude_leads=exclude_leads,
+    )
+
+
+FiltersDep = Annotated[TargetFilter, Depends(target_filters)]
+
+
+def target_rows(
+    session: SessionDep,
+    chain: ChainModel,
+    settings: Settings,
+    targets: list[Target],
+    *,
+    first_rank: int,
+) -> list[TargetRead]:
+    freshness = Freshness(now=utcnow(), max_age_days=settings.enterprise_stale_after_days)
+    owners = owners_of(session, [t.enterprise.id for t in targets])
+    return [
+        TargetRead.build(first_rank + i, chain, t, freshness, owners.get(t.enterprise.id))
+        for i, t in enumerate(targets)
+    ]
+
+
 @router.get("/{chain_id}/targets", response_model=TargetPage)
 def get_targets(
     request: Request,
     chain: ChainDep,
     session: SessionDep,
     settings: SettingsDep,
-    segment: Annotated[str | None, Query(description="只看该缺环 / only this gap segment")] = None,
+    filters: FiltersDep,
     limit: Annotated[
         int, Query(ge=1, le=MAX_LIMIT, description="每页条数 / page size (≤500)")
     ] = 50,
     offset: Annotated[int, Query(ge=0, description="跳过条数 / rows to skip")] = 0,
 ) -> TargetPage:
-    """目标企业清单（招商地图），每行附分项得分与理由 / ranked, explained targets."""
+    """目标企业清单（招商地图），每行附七项分项得分与理由 / ranked, explained targets."""
     page = services.targets_page(
         session,
         chain,
         settings,
-        segment_id=segment,
+        filters=filters,
         limit=limit,
         offset=offset,
         canonical=request.app.state.resolver.canonical(session),
+        cache=request.app.state.matcher,
     )
-    freshness = Freshness(now=utcnow(), max_age_days=settings.enterprise_stale_after_days)
-    owners = owners_of(session, [t.enterprise.id for t in page.items])
     return TargetPage(
         chain_id=chain.id,
-        segment_id=segment,
+        segment_id=filters.segment_id,
         total=page.total,
         limit=page.limit,
         offset=page.offset,
-        items=[
-            TargetRead.build(offset + i + 1, chain, t, freshness, owners.get(t.enterprise.id))
-            for i, t in enumerate(page.items)
-        ],
+        items=target_rows(session, chain, settings, page.items, first_rank=offset + 1),
     )
 
 

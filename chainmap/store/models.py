@@ -422,3 +422,43 @@ class ReservationEventRow(Base):
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     __table_args__ = (Index("ix_reservation_events_carrier", "carrier_kind", "carrier_id", "id"),)
+
+
+# --- relationships and matcher inputs (以商招商) ------------------------------------------------
+
+
+class EnterpriseRelationRow(Base):
+    """A known trade relation: ``supplier`` sells ``product`` to ``customer`` (以商招商)."""
+
+    __tablename__ = "enterprise_relations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    supplier_id: Mapped[int] = mapped_column(
+        ForeignKey("enterprises.id", ondelete="CASCADE"), index=True
+    )
+    customer_id: Mapped[int] = mapped_column(
+        ForeignKey("enterprises.id", ondelete="CASCADE"), index=True
+    )
+    product: Mapped[str] = mapped_column(String(200), default="")
+    source: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("supplier_id", "customer_id", "product", name="uq_enterprise_relation"),
+    )
+
+
+class EnterpriseMetricsRow(Base):
+    """Figures the registry exports lack but the matcher reads: growth and energy intensity."""
+
+    __tablename__ = "enterprise_metrics"
+
+    enterprise_id: Mapped[int] = mapped_column(
+        ForeignKey("enterprises.id", ondelete="CASCADE"), primary_key=True
+    )
+    growth_pct: Mapped[float | None] = mapped_column(Float)
+    energy_intensity: Mapped[float | None] = mapped_column(Float)  # 吨标准煤/万元
+    source: Mapped[str] = mapped_column(String(300), default="")
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )

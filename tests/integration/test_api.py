@@ -112,7 +112,15 @@ def test_targets_are_outside_enterprises_explained_and_ranked(
     assert names.index("隔膜龙头股份有限公司") < names.index("小隔膜有限公司")
     top = body["items"][0]
     assert top["rank"] == 1
-    assert [c["name"] for c in top["components"]] == ["segment_fit", "gap_priority", "strength"]
+    assert [c["name"] for c in top["components"]] == [
+        "segment_fit",
+        "gap_priority",
+        "strength",
+        "region",
+        "carrier_fit",
+        "referral",
+        "penalty",
+    ]
     assert all(c["reason"] for c in top["components"])
     big = next(t for t in body["items"] if t["enterprise"]["name"] == "隔膜龙头股份有限公司")
     assert big["segment_id"] == "separator"

@@ -17,6 +17,8 @@ from tests import dbutil
 from tests.conftest import CHAINS_DIR, _backends
 
 TABLES = {
+    "enterprise_relations",
+    "enterprise_metrics",
     "parks",
     "factories",
     "land_parcels",

@@ -9,7 +9,12 @@ import pytest
 
 from chainmap.chains import parse_chain
 from chainmap.domain import Assignment, Enterprise, Gap, Status
-from chainmap.matching.score import DEFAULT_WEIGHTS, rank_targets, resolve_weights
+from chainmap.matching.score import (
+    DEFAULT_PENALTY_WEIGHT,
+    DEFAULT_WEIGHTS,
+    rank_targets,
+    resolve_weights,
+)
 
 CHAIN = parse_chain(
     """
@@ -41,17 +46,33 @@ def _rank(cands: list[Enterprise], assigns: list[Assignment], **kw: object) -> l
 
 def test_chain_weights_override_defaults_and_are_normalised() -> None:
     w = resolve_weights(CHAIN)
-    assert w == pytest.approx({"segment_fit": 0.5, "gap_priority": 0.25, "strength": 0.25})
+    # The chain names three of the six positive weights; the others keep their defaults and
+    # the six are normalised together. The penalty weight is applied as given.
+    raw = {**DEFAULT_WEIGHTS, "segment_fit": 2.0, "gap_priority": 1.0, "strength": 1.0}
+    total = sum(raw.values())
+    assert w == pytest.approx(
+        {**{k: v / total for k, v in raw.items()}, "penalty": DEFAULT_PENALTY_WEIGHT}
+    )
+    assert w["segment_fit"] == pytest.approx(2 * w["gap_priority"])
     assert sum(DEFAULT_WEIGHTS.values()) == pytest.approx(1.0)
 
 
-def test_every_row_has_three_explained_components_and_the_score_is_their_weighted_sum() -> None:
+def test_every_row_has_every_explained_component_and_the_score_is_their_weighted_sum() -> None:
     e = Enterprise(1, "甲", listed=True, tags=("leading",))
     (t,) = _rank([e], [_a(1, "sep", 0.7)])
     names = [c.name for c in t.components]
-    assert names == ["segment_fit", "gap_priority", "strength"]
+    assert names == [
+        "segment_fit",
+        "gap_priority",
+        "strength",
+        "region",
+        "carrier_fit",
+        "referral",
+        "penalty",
+    ]
     assert all(0 <= c.value <= 1 and c.reason for c in t.components)
-    assert t.score == pytest.approx(sum(c.weight * c.value for c in t.components), abs=1e-6)
+    signed = [(-1 if c.name == "penalty" else 1) * c.weight * c.value for c in t.components]
+    assert t.score == pytest.approx(sum(signed), abs=1e-6)
     assert (
         "补链" in t.reason
         and "隔膜" in t.reason
