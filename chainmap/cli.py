@@ -134,6 +134,22 @@ def classify() -> None:
     typer.echo(f"已生成 {n} 条环节归属 / {n} assignments")
 
 
+def _load_demo_carriers(settings: Settings) -> None:
+    """Parks, factories and land for the demo city, once (skipped when parks exist)."""
+    from chainmap.demo_carriers import DEMO_CARRIER_SOURCE, generate_demo_carriers
+    from chainmap.store.carriers_repo import count_parks, insert_carriers
+
+    with transaction(settings) as session:
+        if count_parks(session):
+            return
+        parks, factories, parcels = generate_demo_carriers(today=utcnow().date())
+        n_f, n_l = insert_carriers(session, parks, factories, parcels, source=DEMO_CARRIER_SOURCE)
+    typer.echo(
+        f"已载入 {len(parks)} 个园区、{n_f} 处厂房、{n_l} 宗地块 / "
+        f"{len(parks)} parks, {n_f} factories and {n_l} parcels loaded"
+    )
+
+
 @demo_app.command("load")
 @reports_errors
 def demo_load(
@@ -144,6 +160,7 @@ def demo_load(
 
     settings = get_settings()
     lib = _library(settings)
+    _load_demo_carriers(settings)
     with transaction(settings) as session:
         if reset:
             if repo.count_leads(session):

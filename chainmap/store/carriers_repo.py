@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import ColumnElement, and_, case, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from chainmap.carriers import CarrierStatus, Factory, LandParcel, Park
 from chainmap.freshness import utcnow
+from chainmap.store.bulk import bulk_insert
 from chainmap.store.models import FactoryRow, LandParcelRow, ParkRow
 
 CarrierRow = FactoryRow | LandParcelRow
@@ -169,3 +170,78 @@ def add_parks(session: Session, parks: Sequence[Park], *, source: str) -> dict[s
         session.flush()
         known[park.name] = row.id
     return known
+
+
+def insert_carriers(
+    session: Session,
+    parks: Sequence[Park],
+    factories: Sequence[Factory],
+    parcels: Sequence[LandParcel],
+    *,
+    source: str,
+) -> tuple[int, int]:
+    """Insert parks (by name, once), factories and parcels in bulk (demo data, benchmarks).
+
+    Carriers name their park by ``park_name``; returns (factories, parcels) inserted.
+    """
+    ids = add_parks(session, parks, source=source)
+    districts = dict(session.execute(select(ParkRow.id, ParkRow.district)).all())
+    now = utcnow()
+    frows = []
+    for f in factories:
+        park_id = ids[f.park_name]
+        frows.append(
+            {
+                "park_id": park_id,
+                "district": f.district or districts.get(park_id),
+                "building": f.building,
+                "floor": f.floor or "",
+                "area_m2": f.area_m2,
+                "clear_height_m": f.clear_height_m,
+                "floor_load_kn_m2": f.floor_load_kn_m2,
+                "power_kva": f.power_kva,
+                "has_crane": f.has_crane,
+                "crane_t": f.crane_t,
+                "industry_direction": f.industry_direction,
+                "status": f.status.value,
+                "rent_yuan_m2_month": f.rent_yuan_m2_month,
+                "contact_person": f.contact_person,
+                "contact_phone": f.contact_phone,
+                "lon": f.lon,
+                "lat": f.lat,
+                "last_verified_on": f.last_verified_on,
+                "source": f.source or source,
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
+    lrows = []
+    for p in parcels:
+        park_id = ids[p.park_name]
+        lrows.append(
+            {
+                "code": p.code,
+                "park_id": park_id,
+                "district": p.district or districts.get(park_id),
+                "area_mu": p.area_mu,
+                "land_use": p.land_use,
+                "site_ready": p.site_ready,
+                "industry_direction": p.industry_direction,
+                "status": p.status.value,
+                "price_wan_per_mu": p.price_wan_per_mu,
+                "available_from": p.available_from,
+                "lon": p.lon,
+                "lat": p.lat,
+                "last_verified_on": p.last_verified_on,
+                "source": p.source or source,
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
+    bulk_insert(session, FactoryRow.__table__, frows)  # type: ignore[arg-type]
+    bulk_insert(session, LandParcelRow.__table__, lrows)  # type: ignore[arg-type]
+    return len(frows), len(lrows)
+
+
+def count_parks(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(ParkRow)) or 0

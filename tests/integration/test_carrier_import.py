@@ -205,3 +205,43 @@ def test_cli_import_factories_and_land(tmp_path: Path, monkeypatch: Any) -> None
         assert Settings(_env_file=None).database_url == url  # type: ignore[call-arg]
     finally:
         get_settings.cache_clear()
+
+
+def test_demo_load_brings_parks_factories_and_land(tmp_path: Path, monkeypatch: Any) -> None:
+    from typer.testing import CliRunner
+
+    from api.app import create_app
+    from chainmap.cli import app
+    from chainmap.settings import Settings, get_settings
+    from tests.conftest import CHAINS_DIR
+
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    monkeypatch.setenv("CHAINMAP_DATABASE_URL", url)
+    monkeypatch.setenv("CHAINMAP_CHAINS_DIR", str(CHAINS_DIR))
+    get_settings.cache_clear()
+    try:
+        runner = CliRunner()
+        assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+        loaded = runner.invoke(app, ["demo", "load"])
+        assert loaded.exit_code == 0, loaded.output
+        assert "150 factories and 60 parcels" in loaded.output
+        again = runner.invoke(app, ["demo", "load"])
+        assert "factories" not in again.output  # never loaded twice
+    finally:
+        get_settings.cache_clear()
+    settings = Settings(database_url=url, chains_dir=CHAINS_DIR, _env_file=None)  # type: ignore[call-arg]
+    with TestClient(create_app(settings)) as c:
+        assert c.get("/carriers/factories").json()["total"] == 150
+        assert c.get("/carriers/land").json()["total"] == 60
+        assert len(c.get("/carriers/parks").json()) == 5
+        assert c.get("/carriers/factories", params={"stale": True}).json()["total"] > 0
+        summary = c.get("/carriers/summary").json()
+        assert sum(r["vacant_factory_m2"] for r in summary) > 0
+        assert sum(r["site_ready_land_mu"] for r in summary) > 0
+        hall = c.get(
+            "/carriers/factories",
+            params={"status": "vacant", "stale": False, "min_area": 20000, "sort": "-area_m2"},
+        ).json()["items"][0]
+        body = c.get(f"/carriers/factories/{hall['id']}/candidates").json()
+        assert body["available"] is True and body["items"], body
+        assert all(i["reason"] and i["score"] > 0 for i in body["items"])

@@ -22,6 +22,7 @@ PURE = [
     "pipeline",
     "carriers",
     "demo.py",
+    "demo_carriers.py",
 ]
 NEVER_IN_PURE = (
     "sqlalchemy",
