@@ -153,15 +153,33 @@ def _filtered(
     return stmt.where(and_(*conditions)) if conditions else stmt
 
 
+def _page(
+    session: Session, table: CarrierTable, q: CarrierQuery, *, today: date, stale_after_days: int
+) -> tuple[list[Any], int, dict[int, str]]:
+    """Rows of one page and the total, in one query (``count(*) OVER ()``); the count query
+    runs only for a page past the end."""
+    stmt = _filtered(session, table, q, today=today, stale_after_days=stale_after_days)
+    order = _sort_columns(table, q.sort, FACTORY_SORTS if table is FactoryRow else LAND_SORTS)
+    found = session.execute(
+        stmt.add_columns(func.count().over().label("total"))
+        .order_by(*order)
+        .limit(q.limit)
+        .offset(q.offset)
+    ).all()
+    if found:
+        total = int(found[0][1])
+    else:
+        total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    return [r[0] for r in found], total, park_names(session)
+
+
 def list_factories(
     session: Session, q: CarrierQuery, *, today: date, stale_after_days: int
 ) -> Page[Factory]:
     """A page of factories matching ``q``; statuses are effective as of ``today``."""
-    stmt = _filtered(session, FactoryRow, q, today=today, stale_after_days=stale_after_days)
-    order = _sort_columns(FactoryRow, q.sort, FACTORY_SORTS)
-    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    rows = session.scalars(stmt.order_by(*order).limit(q.limit).offset(q.offset)).all()
-    names = park_names(session)
+    rows, total, names = _page(
+        session, FactoryRow, q, today=today, stale_after_days=stale_after_days
+    )
     items = [to_factory(r, names.get(r.park_id, ""), today=today) for r in rows]
     return Page(items=items, total=total, limit=q.limit, offset=q.offset)
 
@@ -169,11 +187,9 @@ def list_factories(
 def list_parcels(
     session: Session, q: CarrierQuery, *, today: date, stale_after_days: int
 ) -> Page[LandParcel]:
-    stmt = _filtered(session, LandParcelRow, q, today=today, stale_after_days=stale_after_days)
-    order = _sort_columns(LandParcelRow, q.sort, LAND_SORTS)
-    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    rows = session.scalars(stmt.order_by(*order).limit(q.limit).offset(q.offset)).all()
-    names = park_names(session)
+    rows, total, names = _page(
+        session, LandParcelRow, q, today=today, stale_after_days=stale_after_days
+    )
     items = [to_parcel(r, names.get(r.park_id, ""), today=today) for r in rows]
     return Page(items=items, total=total, limit=q.limit, offset=q.offset)
 

@@ -329,6 +329,7 @@ class FactoryRow(Base):
     __table_args__ = (
         UniqueConstraint("park_id", "building", "floor", name="uq_factory_unit"),
         Index("ix_factories_status_area", "status", "area_m2"),
+        Index("ix_factories_park_status_area", "park_id", "status", "area_m2"),
     )
 
 

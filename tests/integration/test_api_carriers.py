@@ -110,6 +110,8 @@ def test_factories_are_filtered_sorted_and_paginated(client: TestClient, gx: Any
     page = client.get("/carriers/factories", params={"limit": 2, "offset": 2}).json()
     assert page["total"] == 5 and len(page["items"]) == 2 and page["offset"] == 2
     assert page["items"][0]["building"] == "3号楼"
+    past = client.get("/carriers/factories", params={"offset": 100}).json()
+    assert (past["total"], past["items"]) == (5, [])
 
 
 @pytest.mark.parametrize(

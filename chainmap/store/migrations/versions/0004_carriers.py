@@ -65,6 +65,7 @@ def upgrade() -> None:
     with op.batch_alter_table('factories', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_factories_area_m2'), ['area_m2'], unique=False)
         batch_op.create_index('ix_factories_status_area', ['status', 'area_m2'], unique=False)
+        batch_op.create_index('ix_factories_park_status_area', ['park_id', 'status', 'area_m2'], unique=False)
 
     op.create_table('land_parcels',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -194,6 +195,7 @@ def downgrade() -> None:
 
     op.drop_table('land_parcels')
     with op.batch_alter_table('factories', schema=None) as batch_op:
+        batch_op.drop_index('ix_factories_park_status_area')
         batch_op.drop_index('ix_factories_status_area')
         batch_op.drop_index(batch_op.f('ix_factories_area_m2'))
 
