@@ -312,3 +312,28 @@ class SegmentStatusRead(BaseModel):
     status: Status
     derived_status: Status
     override: OverrideRead | None
+
+
+class CarrierFitRead(BaseModel):
+    kind: str = Field(description="factory 厂房 / land 地块")
+    id: int
+    label: str = Field(description="载体名称 / carrier")
+    score: float = Field(description="匹配度 0–1 / fit")
+    reason: str = Field(description="理由 / reason")
+
+
+class GapMapRead(BaseModel):
+    gap: GapRead
+    total: int = Field(description="该缺环目标企业总数 / targets in all")
+    need: str = Field(description="典型项目用地/厂房需求 / typical project's space need")
+    targets: list[TargetRead] = Field(description="排名靠前的目标企业 / top targets")
+    carriers: list[CarrierFitRead] = Field(description="适合的空置载体 / fitting vacant carriers")
+
+
+class TargetMapRead(BaseModel):
+    """招商地图 / target map: graph with statuses, each gap with its targets and carriers."""
+
+    chain_id: str
+    generated_at: datetime
+    graph: ChainGraphRead
+    gaps: list[GapMapRead]

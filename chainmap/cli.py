@@ -207,14 +207,44 @@ def targets(
     chain_id: str,
     segment: Annotated[str | None, typer.Option(help="只看该环节 / one segment")] = None,
     limit: Annotated[int, typer.Option(min=1, max=500)] = 20,
+    xlsx: Annotated[
+        Path | None,
+        typer.Option(
+            "--xlsx", dir_okay=False, help="写出招商地图工作簿 / write the target map workbook"
+        ),
+    ] = None,
 ) -> None:
-    """目标企业清单 / ranked, explained targets."""
+    """目标企业清单 / ranked, explained targets; --xlsx writes the 招商地图 workbook."""
+    from chainmap.matcher_cache import MatcherCache
+    from chainmap.report.target_map_xlsx import target_map_xlsx
+    from chainmap.target_map import build_target_map
+
     settings = get_settings()
     chain = get_chain(_library(settings), chain_id)
+    cache = MatcherCache()
     with transaction(settings) as session:
         canonical = enterprises.ResolverCache().canonical(session)
         page = services.targets_page(
-            session, chain, settings, segment_id=segment, limit=limit, canonical=canonical
+            session,
+            chain,
+            settings,
+            segment_id=segment,
+            limit=limit,
+            canonical=canonical,
+            cache=cache,
+        )
+        tmap = (
+            build_target_map(
+                session,
+                chain,
+                settings,
+                per_gap=min(limit, 100),
+                segment_id=segment,
+                canonical=canonical,
+                cache=cache,
+            )
+            if xlsx is not None
+            else None
         )
     now = utcnow()
     for i, t in enumerate(page.items, 1):
@@ -228,6 +258,9 @@ def targets(
         typer.echo(f"{i:3}. {t.score:.3f}  {t.enterprise.name}  [{seg_name}]{mark}")
         typer.echo(f"      {t.reason}")
     typer.echo(f"共 {page.total} 家 / {page.total} targets")
+    if xlsx is not None and tmap is not None:
+        xlsx.write_bytes(target_map_xlsx(tmap))
+        typer.echo(f"招商地图 / target map: {xlsx}（{len(tmap.gaps)} 个缺环 / gaps）")
 
 
 def _safe_url(url: str) -> str:

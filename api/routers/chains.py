@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated
+from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query, Request, Response
 
 from api.deps import ChainDep, LibraryDep, SessionDep, SettingsDep
 from api.schemas import (
+    CarrierFitRead,
     ChainGraphRead,
     ChainSummary,
     Freshness,
+    GapMapRead,
     GapRead,
     OverrideIn,
     OverrideRead,
     SegmentStatusRead,
+    TargetMapRead,
     TargetPage,
     TargetRead,
 )
@@ -24,7 +29,9 @@ from chainmap.domain import Status, Target
 from chainmap.freshness import utcnow
 from chainmap.leads import owners_of
 from chainmap.matching.vector import TargetFilter
+from chainmap.report.target_map_xlsx import target_map_xlsx
 from chainmap.settings import Settings
+from chainmap.target_map import MAX_PER_GAP, TargetMap, build_target_map
 
 router = APIRouter(prefix="/chains", tags=["chains"])
 
@@ -144,6 +151,96 @@ def get_targets(
         limit=page.limit,
         offset=page.offset,
         items=target_rows(session, chain, settings, page.items, first_rank=offset + 1),
+    )
+
+
+def _map(
+    request: Request,
+    chain: ChainModel,
+    session: SessionDep,
+    settings: Settings,
+    *,
+    per_gap: int,
+    filters: TargetFilter,
+) -> TargetMap:
+    return build_target_map(
+        session,
+        chain,
+        settings,
+        per_gap=per_gap,
+        segment_id=filters.segment_id,
+        filters=replace(filters, segment_id=None),
+        canonical=request.app.state.resolver.canonical(session),
+        cache=request.app.state.matcher,
+    )
+
+
+PerGap = Annotated[
+    int, Query(ge=1, le=MAX_PER_GAP, description="每个缺环列出的目标企业数 / targets per gap")
+]
+
+
+@router.get("/{chain_id}/map", response_model=TargetMapRead)
+def get_target_map(
+    request: Request,
+    chain: ChainDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    filters: FiltersDep,
+    per_gap: PerGap = 10,
+) -> TargetMapRead:
+    """招商地图：图谱与状态、各缺环的目标企业和适配载体 / the whole target map."""
+    tmap = _map(request, chain, session, settings, per_gap=per_gap, filters=filters)
+    return TargetMapRead(
+        chain_id=chain.id,
+        generated_at=tmap.generated_at,
+        graph=ChainGraphRead.build(chain, tmap.state.presence),
+        gaps=[
+            GapMapRead(
+                gap=GapRead.build(chain, g.gap, g.presence),
+                total=g.total,
+                need=g.need_text,
+                targets=target_rows(session, chain, settings, g.targets, first_rank=1),
+                carriers=[
+                    CarrierFitRead(
+                        kind=c.carrier_kind,
+                        id=c.carrier_id,
+                        label=c.label,
+                        score=c.score,
+                        reason=c.reason,
+                    )
+                    for c in g.carriers
+                ],
+            )
+            for g in tmap.gaps
+        ],
+    )
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@router.get(
+    "/{chain_id}/map.xlsx",
+    response_class=Response,
+    responses={200: {"content": {XLSX: {}}, "description": "招商地图工作簿 / workbook"}},
+)
+def get_target_map_xlsx(
+    request: Request,
+    chain: ChainDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    filters: FiltersDep,
+    per_gap: PerGap = 30,
+) -> Response:
+    """招商地图 xlsx：总览 + 每个缺环一张表（中文表头、理由列）/ the map as a workbook."""
+    tmap = _map(request, chain, session, settings, per_gap=per_gap, filters=filters)
+    name = f"{chain.id}-target-map.xlsx"
+    zh = quote(f"{chain.name}招商地图.xlsx")
+    return Response(
+        content=target_map_xlsx(tmap),
+        media_type=XLSX,
+        headers={"Content-Disposition": f"attachment; filename=\"{name}\"; filename*=UTF-8''{zh}"},
     )
 
 
