@@ -29,7 +29,7 @@ def bimonthly_pack(
     as of ``today``. Raises InvalidPeriod (field ``period``) for anything but YYYY-MM."""
     p = parse_period(period)
     with _cyclic_gc_paused():
-        leads, changes, arrivals = load_pipeline(session)
+        leads, changes, arrivals = load_pipeline(session, texts_within=p)
         return build_pack(
             leads=leads,
             changes=changes,

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
+from sqlalchemy.orm import Session
 
 
 def _lead(
@@ -142,3 +143,26 @@ def test_cli_report_bimonthly(tmp_path: Path, monkeypatch: Any) -> None:
         assert bad.exit_code == 1 and "YYYY-MM" in bad.output
     finally:
         get_settings.cache_clear()
+
+
+def test_pipeline_loads_whole_histories_and_texts_only_where_asked(
+    client: TestClient, pipeline: dict[str, int], session: Session
+) -> None:
+    from chainmap.pipeline import parse_period
+    from chainmap.store.leads_repo import load_pipeline
+
+    leads, changes, _ = load_pipeline(session)
+    assert {lead.id for lead in leads} == set(pipeline.values())
+    a = {lead.id: lead for lead in leads}[pipeline["a"]]
+    assert a.owner_person == "张伟" and a.stage.value == "construction_started"
+    assert a.contracted_investment_wan == 20000 and a.enterprise_name == "甲隔膜有限公司"
+    assert len(changes) == 1 + 5 + 1 + 3  # creation entries and every transition
+    assert all(c.actor for c in changes)
+
+    _, windowed, _ = load_pipeline(session, texts_within=parse_period("2026-09"))
+    assert [(c.lead_id, c.to_stage, c.changed_on) for c in windowed] == [
+        (c.lead_id, c.to_stage, c.changed_on) for c in changes
+    ]
+    inside = [c for c in windowed if c.changed_on.month in (9, 10)]
+    assert inside and all(c.actor == "x" for c in inside)
+    assert all(c.actor == "" and c.note is None for c in windowed if c not in inside)
