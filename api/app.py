@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api.errors import install_error_handlers
-from api.routers import carriers, chains, enterprises, health, leads, meetings
+from api.routers import carriers, chains, enterprises, health, leads, meetings, relations
 from chainmap.carrier_candidates import CandidateCache
 from chainmap.chains import load_chain_library
 from chainmap.enterprises import ResolverCache
@@ -65,5 +65,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(enterprises.router)
     app.include_router(leads.router)
     app.include_router(meetings.router)
+    app.include_router(relations.router)
     app.include_router(carriers.router)
     return app

@@ -337,3 +337,56 @@ class TargetMapRead(BaseModel):
     generated_at: datetime
     graph: ChainGraphRead
     gaps: list[GapMapRead]
+
+
+class WhatIfIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    enterprise_ids: Annotated[
+        list[int],
+        Field(
+            min_length=1, max_length=100, description="假设落地的企业 / enterprises assumed landed"
+        ),
+    ]
+    limit: Annotated[int, Field(ge=1, le=200, description="列出上升的目标企业数 / rising rows")] = (
+        20
+    )
+
+
+class StatusChangeRead(BaseModel):
+    segment_id: str
+    segment_name: str
+    before: Status
+    after: Status
+    before_label: str
+    after_label: str
+    local_before: int = Field(description="落地前本地企业数 / local firms before")
+    local_after: int = Field(description="落地后本地企业数 / local firms after")
+    overridden: bool = Field(description="状态为人工调整，不随落地变化 / status is overridden")
+
+
+class PriorityChangeRead(BaseModel):
+    segment_id: str
+    before: float | None = Field(description="落地前优先级（非缺环为空）/ priority before")
+    after: float | None = Field(description="落地后优先级（不再是缺环为空）/ priority after")
+
+
+class RisingTargetRead(BaseModel):
+    target: TargetRead = Field(description="落地后的目标行 / the row after the landing")
+    score_before: float
+    rank_before: int
+    rank_after: int
+    downstream: bool = Field(description="位于落地环节下游 / downstream of the landing")
+    why: str = Field(description="上升原因 / why it rises")
+
+
+class WhatIfRead(BaseModel):
+    chain_id: str
+    landed: list[EnterpriseBrief]
+    landed_segments: list[str] = Field(description="落地企业所在环节 / segments they fill")
+    status_changes: list[StatusChangeRead]
+    gaps_closed: list[str] = Field(description="不再是缺环、短板的环节 / gaps closed")
+    gaps_filled: list[str] = Field(description="由缺变为有（补链）/ missing segments filled")
+    priority_changes: list[PriorityChangeRead]
+    gaps_after: list[GapRead]
+    rising: list[RisingTargetRead] = Field(description="得分上升的目标企业 / targets that rise")

@@ -13,25 +13,32 @@ from api.schemas import (
     CarrierFitRead,
     ChainGraphRead,
     ChainSummary,
+    EnterpriseBrief,
     Freshness,
     GapMapRead,
     GapRead,
     OverrideIn,
     OverrideRead,
+    PriorityChangeRead,
+    RisingTargetRead,
     SegmentStatusRead,
+    StatusChangeRead,
     TargetMapRead,
     TargetPage,
     TargetRead,
+    WhatIfIn,
+    WhatIfRead,
 )
 from chainmap import services
+from chainmap.domain import STATUS_LABELS, Status, Target
 from chainmap.domain import Chain as ChainModel
-from chainmap.domain import Status, Target
 from chainmap.freshness import utcnow
 from chainmap.leads import owners_of
 from chainmap.matching.vector import TargetFilter
 from chainmap.report.target_map_xlsx import target_map_xlsx
 from chainmap.settings import Settings
 from chainmap.target_map import MAX_PER_GAP, TargetMap, build_target_map
+from chainmap.what_if import chain_what_if
 
 router = APIRouter(prefix="/chains", tags=["chains"])
 
@@ -241,6 +248,64 @@ def get_target_map_xlsx(
         content=target_map_xlsx(tmap),
         media_type=XLSX,
         headers={"Content-Disposition": f"attachment; filename=\"{name}\"; filename*=UTF-8''{zh}"},
+    )
+
+
+@router.post("/{chain_id}/what-if", response_model=WhatIfRead)
+def post_what_if(
+    request: Request, chain: ChainDep, body: WhatIfIn, session: SessionDep, settings: SettingsDep
+) -> WhatIfRead:
+    """假设这些企业落地：环节状态、缺环、优先级与上升的下游目标 / what if they land here."""
+    result = chain_what_if(
+        session,
+        chain,
+        settings,
+        body.enterprise_ids,
+        limit=body.limit,
+        cache=request.app.state.matcher,
+    )
+    freshness = Freshness(now=utcnow(), max_age_days=settings.enterprise_stale_after_days)
+    owners = owners_of(session, [r.target.enterprise.id for r in result.rising])
+    return WhatIfRead(
+        chain_id=chain.id,
+        landed=[EnterpriseBrief.build(e, freshness) for e in result.landed],
+        landed_segments=list(result.landed_segments),
+        status_changes=[
+            StatusChangeRead(
+                segment_id=c.segment_id,
+                segment_name=chain.segment(c.segment_id).name,
+                before=c.before,
+                after=c.after,
+                before_label=STATUS_LABELS[c.before],
+                after_label=STATUS_LABELS[c.after],
+                local_before=c.local_before,
+                local_after=c.local_after,
+                overridden=c.overridden,
+            )
+            for c in result.status_changes
+        ],
+        gaps_closed=list(result.gaps_closed),
+        gaps_filled=list(result.gaps_filled),
+        priority_changes=[
+            PriorityChangeRead(segment_id=p.segment_id, before=p.before, after=p.after)
+            for p in result.priority_changes
+        ],
+        gaps_after=[
+            GapRead.build(chain, g, result.presence[g.segment_id]) for g in result.gaps_after
+        ],
+        rising=[
+            RisingTargetRead(
+                target=TargetRead.build(
+                    r.rank_after, chain, r.target, freshness, owners.get(r.target.enterprise.id)
+                ),
+                score_before=r.score_before,
+                rank_before=r.rank_before,
+                rank_after=r.rank_after,
+                downstream=r.downstream,
+                why=r.why,
+            )
+            for r in result.rising
+        ],
     )
 
 

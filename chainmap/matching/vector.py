@@ -289,6 +289,11 @@ class Ranking:
             return listed[part[np.argsort(keys[part])]]
         return listed[np.argsort(keys)]
 
+    def units(self, cands: IntArray) -> IntArray:
+        """Scores in millionths (:data:`components.SCORE_SCALE`) of listed candidates."""
+        out: IntArray = _SCORE_OFFSET - (self.best_key[cands] >> (_CAND_BITS + _SEG_BITS))
+        return out
+
     def score_of(self, cand: int) -> float:
         s_units = _SCORE_OFFSET - (int(self.best_key[cand]) >> (_CAND_BITS + _SEG_BITS))
         return s_units / C.SCORE_SCALE
