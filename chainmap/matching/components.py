@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import NamedTuple
 
 from rapidfuzz import fuzz
 
 from chainmap.carriers import (
+    CarrierComponent,
     CarrierFit,
     Factory,
     LandParcel,
@@ -78,6 +79,7 @@ LEAD_PENALTY = 0.3
 RESTRICTED_FUZZ_CUTOFF = 90.0
 """rapidfuzz ``partial_ratio`` at or above which a restricted term counts as named."""
 
+_BASIS_SLOT = "\x00basis\x00"
 INDUSTRY_CODE_PREFIX = re.compile(r"^[A-T]\d{1,4}$")
 
 
@@ -198,6 +200,7 @@ def carrier_fit(
     parcels: Sequence[LandParcel],
     today: date | None,
     stale_after_days: int,
+    memo: dict[tuple[object, ...], CarrierComponent] | None = None,
 ) -> tuple[Part, CarrierFit | None]:
     """The best vacant carrier for the project this enterprise would bring, or why none fits
     (:func:`chainmap.carriers.carrier_component`)."""
@@ -210,15 +213,25 @@ def carrier_fit(
         return Part(0.0, "暂无在库的厂房或地块"), None
     if today is None:
         raise ValueError("today is required when carriers are given")
-    comp = carrier_component(
-        need,
-        factories,
-        parcels,
-        today=today,
-        stale_after_days=stale_after_days,
-        industry_keywords=industry_keywords(chain, segment),
-    )
-    return Part(comp.value, comp.reason), comp.best
+    # The judgement depends on the need's figures only; its basis text (which names the
+    # enterprise's revenue) is appended last, so one evaluation serves every enterprise
+    # with the same figures.
+    key = (segment.id, need.kind, need.factory_m2, need.land_mu, need.clear_height_m,
+           need.floor_load_kn_m2, need.power_kva, need.estimated)  # fmt: skip
+    comp = memo.get(key) if memo is not None else None
+    if comp is None:
+        comp = carrier_component(
+            replace(need, basis=_BASIS_SLOT),
+            factories,
+            parcels,
+            today=today,
+            stale_after_days=stale_after_days,
+            industry_keywords=industry_keywords(chain, segment),
+        )
+        if memo is not None:
+            memo[key] = comp
+    basis = need.basis or ("估算需求" if need.estimated else "企业申报需求")
+    return Part(comp.value, comp.reason.replace(_BASIS_SLOT, basis)), comp.best
 
 
 # --- 6. referral (以商招商) --------------------------------------------------------------------

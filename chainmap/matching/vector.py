@@ -24,7 +24,7 @@ import numpy as np
 import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
-from chainmap.carriers import carrier_component, estimate_need
+from chainmap.carriers import CarrierComponent, carrier_component, estimate_need
 from chainmap.carriers.need import EMPLOYEE_BANDS, REVENUE_BANDS_WAN, size_factor
 from chainmap.domain import STATUS_LABELS, Assignment, Chain, Component, Enterprise, Gap, Target
 from chainmap.matching import components as C
@@ -89,6 +89,8 @@ class CandidateMatrix:
     carrier_table: FloatArray
     seg_rank: IntArray
     referrers: dict[int, list[Referrer]] = field(default_factory=dict)
+    carrier_memo: dict[tuple[object, ...], CarrierComponent] = field(default_factory=dict)
+    """Carrier judgements by need, filled while explaining rows (see components.carrier_fit)."""
 
     def __len__(self) -> int:
         return len(self.enterprises)
@@ -423,6 +425,7 @@ def explain(ranking: Ranking, cand: int) -> Target:
         parcels=ctx.parcels,
         today=ctx.today,
         stale_after_days=ctx.carrier_stale_after_days,
+        memo=m.carrier_memo,
     )
     referrers = m.referrers.get(ent.id, [])
     parts = {
