@@ -25,6 +25,7 @@ from pathlib import Path
 
 import httpx
 import numpy as np
+from sqlalchemy import text
 
 from bench.common import machine, summary, timings
 from chainmap.carriers import (
@@ -156,6 +157,9 @@ def bench_query(n: int) -> None:
         with db.session_scope(db.make_session_factory(engine)) as s:
             parks = [Park(id=0, name=p, district=p) for p in PARKS]
             insert_carriers(s, parks, _factories(n, today), [], source="bench")
+        with engine.connect() as conn:  # planner statistics, as autovacuum / a DBA would have
+            conn.execute(text("ANALYZE"))
+            conn.commit()
         engine.dispose()
         print(f"{backend}: inserted {n:,} factories in {time.perf_counter() - t0:.1f} s")
         with _server(url) as base, httpx.Client(base_url=base, timeout=30) as c:
