@@ -450,3 +450,48 @@ def test_candidate_cache_is_rebuilt_when_the_registry_changes(client: TestClient
     enterprise(client, "宁波正极材料有限公司", ["三元正极材料"])
     again = client.get(f"/carriers/land/{pid}/candidates").json()["candidates_considered"]
     assert cache.builds == builds + 1 and again == first + 1
+
+
+def test_load_carriers_returns_domain_objects_of_every_status(
+    client: TestClient, session: Session, gx: Any
+) -> None:
+    from chainmap.carriers import CarrierStatus, Factory, LandParcel
+    from chainmap.store.carriers_repo import load_carriers
+
+    a = factory(client, building="1号楼").json()["id"]
+    factory(client, building="2号楼", status="occupied", floor="2层")
+    parcel(client)
+    holder = enterprise(client, "常州隔膜科技有限公司", ["湿法隔膜"])
+    assert reserve(client, a, holder).status_code == 201
+    factories, parcels = load_carriers(session)
+    assert all(isinstance(f, Factory) for f in factories)
+    assert all(isinstance(p, LandParcel) for p in parcels)
+    assert [(f.building, f.floor, f.status) for f in factories] == [
+        ("1号楼", None, CarrierStatus.reserved),
+        ("2号楼", "2层", CarrierStatus.occupied),
+    ]
+    assert factories[0].park_name == "高新区" and factories[0].last_verified_on == TODAY
+    assert parcels[0].code == "GX-2026-01" and parcels[0].site_ready is True
+
+
+def test_open_leads_are_candidates_too(client: TestClient, gx: Any) -> None:
+    fid = factory(
+        client, area_m2=40000, clear_height_m=12, floor_load_kn_m2=30, power_kva=20000
+    ).json()["id"]
+    sep = enterprise(client, "常州隔膜科技有限公司", ["湿法隔膜", "锂电池隔膜"])
+    r = client.post(
+        "/leads",
+        json={
+            "enterprise_id": sep,
+            "chain_id": "nev-battery",
+            "owner_team": "尖刀班一组",
+            "owner_team_kind": "spearhead_team",
+            "owner_person": "张伟",
+            "actor": "张伟",
+        },
+    )
+    assert r.status_code == 201, r.text
+    items = client.get(f"/carriers/factories/{fid}/candidates").json()["items"]
+    row = next(i for i in items if i["enterprise_id"] == sep)
+    assert row["kind"] == "lead" and row["lead_id"] == r.json()["id"]
+    assert row["owner_team"] == "尖刀班一组" and row["segment_id"] == "separator"
