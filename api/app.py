@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 import logging
+import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request, Response
+from fastapi.middleware.cors import CORSMiddleware
 
 from api.errors import install_error_handlers
-from api.routers import carriers, chains, enterprises, health, leads, meetings, relations
+from api.routers import auth, carriers, chains, enterprises, health, leads, meetings, relations
+from api.security import SecurityHeadersMiddleware
+from chainmap.auth.credentials import LoginLimiter
 from chainmap.carrier_candidates import CandidateCache
 from chainmap.chains import load_chain_library
 from chainmap.enterprises import ResolverCache
 from chainmap.errors import DatabaseNotMigrated
 from chainmap.matcher_cache import MatcherCache
 from chainmap.settings import Settings, get_settings
+from chainmap.store import audit
 from chainmap.store.db import ensure_migrated, make_engine, make_session_factory
 
 log = logging.getLogger("chainmap")
@@ -43,10 +49,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             raise
         app.state.settings = cfg
         app.state.engine = engine
-        app.state.session_factory = make_session_factory(engine)
+        app.state.session_factory = audit.install(make_session_factory(engine))
+        if cfg.secret_key is None:
+            log.warning(
+                "未设置 CHAINMAP_SECRET_KEY：本次启动随机生成令牌密钥，重启后需重新登录 / "
+                "CHAINMAP_SECRET_KEY is not set: tokens are signed with a random key until restart"
+            )
+        app.state.secret_key = (
+            cfg.secret_key.get_secret_value() if cfg.secret_key else secrets.token_urlsafe(32)
+        )
+        app.state.login_limiter = LoginLimiter(
+            attempts=cfg.login_max_attempts, window=cfg.login_window_seconds
+        )
         app.state.library = load_chain_library(cfg.chains_dir)
         app.state.resolver = ResolverCache()
-        app.state.matcher = MatcherCache()
+        app.state.matcher = MatcherCache(recheck_seconds=cfg.matcher_recheck_seconds)
         app.state.carrier_candidates = CandidateCache()
         try:
             yield
@@ -60,7 +77,27 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     install_error_handlers(app)
+
+    @app.middleware("http")
+    async def _writes_invalidate_the_matcher(request: Request, call_next: Any) -> Response:
+        response: Response = await call_next(request)
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            matcher = getattr(request.app.state, "matcher", None)
+            if matcher is not None:
+                matcher.invalidate()
+        return response
+
+    app.add_middleware(SecurityHeadersMiddleware)
+    cors = (settings or get_settings()).cors_origins
+    if cors:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=cors,
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "X-API-Key", "Content-Type"],
+        )
     app.include_router(health.router)
+    app.include_router(auth.router)
     app.include_router(chains.router)
     app.include_router(enterprises.router)
     app.include_router(leads.router)

@@ -11,6 +11,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.auth import RouteWithoutRule
+from chainmap.auth.model import Forbidden, InvalidUser, NotAuthenticated, TooManyAttempts
 from chainmap.carrier_reservations import ReservationNotFound
 from chainmap.carrier_service import CarrierNotFound
 from chainmap.carriers import (
@@ -33,6 +35,11 @@ log = logging.getLogger("chainmap.api")
 
 # Checked in order: the first class the error is an instance of decides (subclasses first).
 STATUS_BY_ERROR: dict[type[ChainmapError], int] = {
+    NotAuthenticated: 401,
+    Forbidden: 403,
+    RouteWithoutRule: 403,
+    TooManyAttempts: 429,
+    InvalidUser: 422,
     ChainNotFound: 404,
     SegmentNotFound: 404,
     EnterpriseNotFound: 404,
@@ -107,8 +114,15 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ChainmapError)
     async def _domain(_: Request, exc: ChainmapError) -> JSONResponse:
         status = next((s for t, s in STATUS_BY_ERROR.items() if isinstance(exc, t)), 400)
+        headers = {}
+        if isinstance(exc, NotAuthenticated):
+            headers["WWW-Authenticate"] = "Bearer"
+        if isinstance(exc, TooManyAttempts):
+            headers["Retry-After"] = str(exc.retry_after)
         return JSONResponse(
-            error_body(exc.code, exc.message_zh, exc.message_en, exc.field), status_code=status
+            error_body(exc.code, exc.message_zh, exc.message_en, exc.field),
+            status_code=status,
+            headers=headers,
         )
 
     @app.exception_handler(RequestValidationError)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import getpass
 import json
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
@@ -25,7 +27,7 @@ from chainmap.io.tables import ColumnSpec
 from chainmap.lead_import import import_leads
 from chainmap.registry import ImportRejected, ImportReport, import_enterprises
 from chainmap.settings import Settings, get_settings
-from chainmap.store import db, repo
+from chainmap.store import audit, db, repo
 
 app = typer.Typer(
     help="chainmap 产业链招商地图 — industrial-chain lead matching.", no_args_is_help=True
@@ -35,6 +37,8 @@ chains_app = typer.Typer(help="产业链库 / chain library", no_args_is_help=Tr
 demo_app = typer.Typer(help="演示数据 / demo data", no_args_is_help=True)
 import_app = typer.Typer(help="导入 / import spreadsheets", no_args_is_help=True)
 report_app = typer.Typer(help="报表 / reports", no_args_is_help=True)
+users_app = typer.Typer(help="用户与 API 密钥 / users and API keys", no_args_is_help=True)
+app.add_typer(users_app, name="users")
 app.add_typer(db_app, name="db")
 app.add_typer(import_app, name="import")
 app.add_typer(report_app, name="report")
@@ -66,10 +70,31 @@ def transaction(settings: Settings, *, check: bool = True) -> Iterator[Session]:
     try:
         if check:
             db.ensure_migrated(engine)
-        with db.session_scope(db.make_session_factory(engine)) as session:
+        factory = audit.install(db.make_session_factory(engine))
+        with db.session_scope(factory) as session:
+            audit.set_actor(
+                session,
+                f"命令行 {getpass.getuser()}",
+                request=" ".join(["chainmap", *sys.argv[1:]]),
+            )
             yield session
     finally:
         engine.dispose()
+
+
+def _command_line(args: Sequence[str]) -> str:
+    """The command for the audit trail, with any ``--password`` value masked."""
+    shown, hide_next = ["chainmap"], False
+    for arg in args:
+        if hide_next:
+            shown.append("***")
+            hide_next = False
+        elif arg.startswith("--password="):
+            shown.append("--password=***")
+        else:
+            shown.append(arg)
+            hide_next = arg == "--password"
+    return " ".join(shown)
 
 
 def _library(settings: Settings) -> dict[str, Chain]:
@@ -182,6 +207,11 @@ def demo_load(
                 services.add_enterprises(session, lib, settings, enterprises[i : i + step])
                 bar.update(len(enterprises[i : i + step]))
         n_leads = load_demo_leads(session, lib, today=utcnow().date())
+        n_users = _load_demo_users(session, lib)
+    if n_users:
+        typer.echo(
+            f"已建 {n_users} 个演示用户（密码 {DEMO_PASSWORD}，见 README）/ demo users created"
+        )
     typer.echo(
         f"已载入 {len(enterprises)} 家演示企业、{n_leads} 条招商线索 / "
         f"{len(enterprises)} demo enterprises and {n_leads} leads loaded"
@@ -577,3 +607,97 @@ class _TableProgress:
     def __exit__(self, *exc: object) -> None:
         if self._table is not None:
             typer.echo("", err=True)
+
+
+DEMO_PASSWORD = "chainmap-demo"
+DEMO_USERS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
+    ("admin", "系统管理员", "admin", ()),
+    ("mishu", "调度会秘书处", "secretariat", ()),
+    ("shangwu", "市商务局招商科", "bureau", ()),
+    ("lianzhang", "新能源汽车及动力电池链链长", "chain_leader", ("nev-battery",)),
+    ("guancha", "只读观察员", "viewer", ()),
+)
+
+
+def _load_demo_users(session: Session, library: dict[str, Chain]) -> int:
+    """One user per role for the demo city, only into a database without users."""
+    from chainmap.users import create_user, list_users
+
+    if list_users(session):
+        return 0
+    for username, name, role, chains in DEMO_USERS:
+        create_user(
+            session,
+            library,
+            username=username,
+            password=DEMO_PASSWORD,
+            role=role,
+            chains=chains,
+            display_name=name,
+        )
+    return len(DEMO_USERS)
+
+
+@users_app.command("add")
+@reports_errors
+def users_add(
+    username: Annotated[str, typer.Argument(help="用户名 / username")],
+    role: Annotated[str, typer.Option(help="admin / secretariat / bureau / chain_leader / viewer")],
+    password: Annotated[
+        str,
+        typer.Option(
+            prompt="密码 / password",
+            hide_input=True,
+            confirmation_prompt=True,
+            help="至少 8 位；省略则提示输入 / prompted when omitted",
+        ),
+    ],
+    chains: Annotated[
+        str, typer.Option(help="链长负责的产业链，逗号分隔 / chains, comma-separated")
+    ] = "",
+    name: Annotated[str, typer.Option(help="显示名称 / display name")] = "",
+) -> None:
+    """新建用户（首个管理员也用它建）/ create a user, e.g. the first admin."""
+    from chainmap.users import create_user
+
+    settings = get_settings()
+    with transaction(settings) as session:
+        user = create_user(
+            session,
+            _library(settings),
+            username=username,
+            password=password,
+            role=role,
+            chains=[c.strip() for c in chains.split(",") if c.strip()],
+            display_name=name,
+        )
+    typer.echo(f"已建用户 {user.username}（{user.role.value}）/ user created")
+
+
+@users_app.command("list")
+@reports_errors
+def users_list() -> None:
+    """列出用户 / list users."""
+    from chainmap.users import list_users
+
+    settings = get_settings()
+    with transaction(settings) as session:
+        for u in list_users(session):
+            scope = ",".join(u.chains) or "全部"
+            state = "" if u.active else "（停用）"
+            typer.echo(f"{u.id:4} {u.username:16} {u.role.value:13} {scope}{state}")
+
+
+@users_app.command("key")
+@reports_errors
+def users_key(
+    username: Annotated[str, typer.Argument(help="用户名 / username")],
+    name: Annotated[str, typer.Option(help="用途 / what it is for")] = "integration",
+) -> None:
+    """为用户签发 API 密钥（只显示一次）/ issue an API key for the user (shown once)."""
+    from chainmap.users import create_api_key
+
+    settings = get_settings()
+    with transaction(settings) as session:
+        key, _ = create_api_key(session, username=username, name=name)
+    typer.echo(key)

@@ -379,6 +379,7 @@ class LeadQuery:
     enterprise_id: int | None = None
     limit: int = 50
     offset: int = 0
+    visible_chains: frozenset[str] | None = None  # None: every chain (a chain leader: theirs)
 
 
 def list_leads(session: Session, query: LeadQuery) -> Page[tuple[LeadRow, str]]:
@@ -396,11 +397,21 @@ def list_leads(session: Session, query: LeadQuery) -> Page[tuple[LeadRow, str]]:
     ):
         if value is not None:
             stmt = stmt.where(column == value)
+    if query.visible_chains is not None:
+        stmt = stmt.where(LeadRow.chain_id.in_(sorted(query.visible_chains)))
     total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     rows = session.execute(stmt.order_by(LeadRow.id).limit(query.limit).offset(query.offset)).all()
     return Page(
         items=[(r, name) for r, name in rows], total=total, limit=query.limit, offset=query.offset
     )
+
+
+def lead_chain(session: Session, lead_id: int) -> str:
+    """The chain a lead belongs to; LeadNotFound if there is no such lead."""
+    chain_id = session.scalar(select(LeadRow.chain_id).where(LeadRow.id == lead_id))
+    if chain_id is None:
+        raise LeadNotFound(lead_id)
+    return chain_id
 
 
 def today_utc() -> date:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from chainmap.domain import Jurisdiction
@@ -72,6 +72,27 @@ class Settings(BaseSettings):
         description="载体信息超过该天数未核实即标为过期，不再作为可用载体 / days before stale",
     )
 
+    secret_key: SecretStr | None = Field(
+        default=None,
+        description="签发登录令牌的密钥；未设置时每次启动随机生成（重启后需重新登录；多进程部署"
+        "必须设置）/ token signing key; random per start when unset (set it for several workers)",
+    )
+    token_ttl_minutes: int = Field(default=8 * 60, ge=1, description="登录令牌有效期（分钟）")
+    login_max_attempts: int = Field(
+        default=5, ge=1, description="同一用户名和地址在时间窗内允许的登录失败次数"
+    )
+    login_window_seconds: int = Field(default=300, ge=1, description="登录失败计数时间窗（秒）")
+    cors_origins: list[str] = Field(
+        default_factory=list,
+        description='允许跨域访问的来源，如 ["https://zs.example.gov.cn"]；默认不允许 / CORS',
+    )
+
+    matcher_recheck_seconds: float = Field(
+        default=2.0,
+        ge=0,
+        description="目标企业评分缓存最多每隔几秒核对一次数据是否变化（本进程的写请求会立即"
+        "触发核对；0 为每次核对）/ how often the matcher cache rechecks the data",
+    )
     energy_intensity_cap: float | None = Field(
         default=0.8,
         gt=0,

@@ -8,16 +8,19 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.app import create_app
+from api.auth import get_principal
 from api.deps import get_session
+from chainmap.auth.model import Principal, Role
 from chainmap.chains import load_chain_library
 from chainmap.domain import Chain
 from chainmap.settings import Settings
-from chainmap.store import db
+from chainmap.store import audit, db
 from tests import dbutil
 
 CHAINS_DIR = Path(__file__).resolve().parents[1] / "data" / "industry_chains"
@@ -73,8 +76,10 @@ def connection(engine: Engine) -> Iterator[Connection]:
 
 @pytest.fixture
 def session_factory(connection: Connection) -> sessionmaker[Session]:
-    return sessionmaker(
-        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    return audit.install(
+        sessionmaker(
+            bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+        )
     )
 
 
@@ -90,9 +95,10 @@ def settings(database_url: str) -> Settings:
     return Settings(database_url=database_url, chains_dir=CHAINS_DIR, _env_file=None)  # type: ignore[call-arg]
 
 
-@pytest.fixture
-def client(settings: Settings, session_factory: sessionmaker[Session]) -> Iterator[TestClient]:
-    """The real ASGI app, its sessions joined to the test's rolled-back transaction."""
+ADMIN = Principal(user_id=0, username="test-admin", role=Role.admin, display_name="测试管理员")
+
+
+def _app(settings: Settings, session_factory: sessionmaker[Session]) -> FastAPI:
     app = create_app(settings)
 
     def _session() -> Iterator[Session]:
@@ -100,5 +106,21 @@ def client(settings: Settings, session_factory: sessionmaker[Session]) -> Iterat
             yield s
 
     app.dependency_overrides[get_session] = _session
+    return app
+
+
+@pytest.fixture
+def client(settings: Settings, session_factory: sessionmaker[Session]) -> Iterator[TestClient]:
+    """The real ASGI app, its sessions joined to the test's rolled-back transaction, signed in
+    as an admin (authorization itself is tested with :func:`auth_client`)."""
+    app = _app(settings, session_factory)
+    app.dependency_overrides[get_principal] = lambda: ADMIN
     with TestClient(app, raise_server_exceptions=False) as c:
+        yield c
+
+
+@pytest.fixture
+def auth_client(settings: Settings, session_factory: sessionmaker[Session]) -> Iterator[TestClient]:
+    """The same app with real authentication: requests need a token or an API key."""
+    with TestClient(_app(settings, session_factory), raise_server_exceptions=False) as c:
         yield c

@@ -7,9 +7,10 @@ import importlib
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, File, Query, Response, UploadFile
+from fastapi import APIRouter, Depends, File, Query, Response, UploadFile
 from fastapi.responses import JSONResponse
 
+from api.auth import PrincipalDep
 from api.deps import LibraryDep, SessionDep, SettingsDep
 from api.jsonable import jsonable
 from api.schemas_enterprises import ImportReportRead
@@ -25,15 +26,38 @@ from api.schemas_leads import (
 )
 from api.uploads import read_upload, run_import
 from chainmap import leads as pipeline_service
+from chainmap.auth.model import Principal, Role, sees_chain
 from chainmap.chains import get_chain
+from chainmap.errors import ChainNotFound
 from chainmap.io.lead_rows import LEAD_COLUMNS
 from chainmap.lead_import import import_leads
-from chainmap.leads import LeadInput, LeadQuery
-from chainmap.pipeline import Stage, flags, metrics, parse_period
+from chainmap.leads import LeadInput, LeadNotFound, LeadQuery
+from chainmap.pipeline import Lead, Stage, flags, metrics, parse_period
 from chainmap.store.models import LeadRow
 
 router = APIRouter(prefix="/leads", tags=["leads"])
 METRICS_DOC = importlib.import_module("chainmap.pipeline.metrics").__doc__ or ""
+
+
+def _visible_lead(lead_id: int, session: SessionDep, principal: PrincipalDep) -> int:
+    """The lead, if the principal may see its chain; otherwise 404 as if it did not exist."""
+    if not sees_chain(principal, pipeline_service.lead_chain(session, lead_id)):
+        raise LeadNotFound(lead_id)
+    return lead_id
+
+
+VisibleLead = Annotated[int, Depends(_visible_lead)]
+
+
+def _own_chain(principal: Principal, chain_id: str) -> None:
+    if not sees_chain(principal, chain_id):
+        raise ChainNotFound(chain_id)
+
+
+def _visible(principal: Principal, leads: list[Lead]) -> list[Lead]:
+    if principal.chains is None or principal.role is not Role.chain_leader:
+        return leads
+    return [lead for lead in leads if sees_chain(principal, lead.chain_id)]
 
 
 def _read(session: SessionDep, lead_id: int) -> LeadRead:
@@ -49,8 +73,10 @@ def create_lead(
     session: SessionDep,
     library: LibraryDep,
     settings: SettingsDep,
+    principal: PrincipalDep,
 ) -> Response:
     """新建线索（可直接由目标清单行创建）；同一企业只能由一个单位负责 / create a lead."""
+    _own_chain(principal, body.chain_id)
     segment_id = body.segment_id or pipeline_service.target_segment(
         session, get_chain(library, body.chain_id), settings, body.enterprise_id
     )
@@ -83,6 +109,7 @@ def create_lead(
 @router.get("", response_model=LeadPage)
 def list_leads(
     session: SessionDep,
+    principal: PrincipalDep,
     chain: str | None = None,
     segment: str | None = None,
     team: Annotated[str | None, Query(description="责任单位 / owner team")] = None,
@@ -93,10 +120,13 @@ def list_leads(
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> LeadPage:
-    """线索列表 / list leads with filters."""
+    """线索列表（链长只见本链线索）/ list leads with filters (a chain leader: own chains)."""
+    if chain is not None:
+        _own_chain(principal, chain)
+    scope = principal.chains if principal.role is Role.chain_leader else None
     page = pipeline_service.list_leads(
         session,
-        LeadQuery(chain, segment, team, owner, leader, stage, enterprise_id, limit, offset),
+        LeadQuery(chain, segment, team, owner, leader, stage, enterprise_id, limit, offset, scope),
     )
     return LeadPage(
         total=page.total,
@@ -109,12 +139,14 @@ def list_leads(
 @router.get("/metrics", description=METRICS_DOC)
 def get_metrics(
     session: SessionDep,
+    principal: PrincipalDep,
     period: Annotated[str, Query(description="双月期间，首月 YYYY-MM，如 2026-09 = 9–10月")],
     group_by: Literal["chain", "team", "owner", "leader"] | None = None,
 ) -> list[dict[str, Any]]:
     """三率与各阶段统计 / pipeline metrics for a period (definitions below)."""
     p = parse_period(period)
     leads, changes, arrivals = pipeline_service.load_pipeline(session)
+    leads = _visible(principal, leads)
     return [jsonable(m) for m in metrics(leads, changes, arrivals, period=p, group_by=group_by)]
 
 
@@ -122,12 +154,13 @@ def get_metrics(
 def get_flags(
     session: SessionDep,
     settings: SettingsDep,
+    principal: PrincipalDep,
     today: Annotated[date | None, Query(description="评估日，默认今天 / as of")] = None,
 ) -> list[dict[str, Any]]:
     """红黄牌：签约未开工、认领无进展、开工无资金到位 / stalled leads, naming the owner."""
     leads, changes, arrivals = pipeline_service.load_pipeline(session)
     found = flags(
-        leads,
+        _visible(principal, leads),
         changes,
         arrivals,
         today=today or pipeline_service.today_utc(),
@@ -173,13 +206,13 @@ def import_ledger(
 
 
 @router.get("/{lead_id}", response_model=LeadRead)
-def get_lead(lead_id: int, session: SessionDep) -> LeadRead:
+def get_lead(lead_id: VisibleLead, session: SessionDep) -> LeadRead:
     """线索详情与完整历史 / a lead with its history, funds and collaborators."""
     return _read(session, lead_id)
 
 
 @router.patch("/{lead_id}", response_model=LeadRead)
-def update_lead(lead_id: int, body: LeadUpdate, session: SessionDep) -> LeadRead:
+def update_lead(lead_id: VisibleLead, body: LeadUpdate, session: SessionDep) -> LeadRead:
     """修改金额、认领、约定开工日期（阶段只能通过变更记录推进）/ update amounts or claim."""
     values = body.model_dump(exclude_unset=True, exclude={"note"})
     pipeline_service.update_lead(session, lead_id, values, note=body.note)
@@ -187,7 +220,7 @@ def update_lead(lead_id: int, body: LeadUpdate, session: SessionDep) -> LeadRead
 
 
 @router.post("/{lead_id}/transitions", response_model=LeadRead, status_code=201)
-def add_transition(lead_id: int, body: TransitionIn, session: SessionDep) -> LeadRead:
+def add_transition(lead_id: VisibleLead, body: TransitionIn, session: SessionDep) -> LeadRead:
     """推进阶段（回退、跳阶段、终止须填说明；日期不得早于上次变更）/ move the lead's stage."""
     pipeline_service.move_stage(
         session,
@@ -202,7 +235,7 @@ def add_transition(lead_id: int, body: TransitionIn, session: SessionDep) -> Lea
 
 
 @router.post("/{lead_id}/funds", response_model=LeadRead, status_code=201)
-def add_funds(lead_id: int, body: FundsIn, session: SessionDep) -> LeadRead:
+def add_funds(lead_id: VisibleLead, body: FundsIn, session: SessionDep) -> LeadRead:
     """登记资金到位（超过合同投资须填说明）/ record funds arrived."""
     pipeline_service.record_funds(
         session,
@@ -217,7 +250,7 @@ def add_funds(lead_id: int, body: FundsIn, session: SessionDep) -> LeadRead:
 
 
 @router.post("/{lead_id}/collaborators", response_model=LeadRead, status_code=201)
-def add_collaborator(lead_id: int, body: CollaboratorIn, session: SessionDep) -> LeadRead:
+def add_collaborator(lead_id: VisibleLead, body: CollaboratorIn, session: SessionDep) -> LeadRead:
     """加入协作单位 / add a collaborating team."""
     pipeline_service.add_collaborator(
         session, lead_id, team=body.team, person=body.person, actor=body.actor

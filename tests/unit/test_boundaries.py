@@ -21,6 +21,7 @@ PURE = [
     "matching",
     "pipeline",
     "carriers",
+    "auth",
     "demo.py",
     "demo_carriers.py",
 ]
