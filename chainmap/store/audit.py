@@ -112,10 +112,11 @@ def _changes(obj: Any) -> tuple[dict[str, Any], dict[str, Any]]:
 
 
 def _record_id(obj: Any) -> str | None:
-    identity = inspect(obj).identity
-    if not identity:
+    """The primary key as text (an inserted row has its generated id by after_flush)."""
+    key = inspect(obj).mapper.primary_key_from_instance(obj)
+    if not key or any(part is None for part in key):
         return None
-    return "/".join(str(part) for part in identity)
+    return "/".join(str(part) for part in key)
 
 
 def _after_flush(session: Session, _context: Any) -> None:
