@@ -343,7 +343,7 @@ class WhatIfIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     enterprise_ids: Annotated[
-        list[int],
+        list[Annotated[int, Field(ge=1, le=2_147_483_647)]],
         Field(
             min_length=1, max_length=100, description="假设落地的企业 / enterprises assumed landed"
         ),

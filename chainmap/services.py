@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from dataclasses import replace as dc_replace
-from typing import Generic, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -91,10 +91,20 @@ def chain_state(session: Session, chain: Chain, settings: Settings) -> ChainStat
     )
 
 
+class CanonicalSource(Protocol):
+    def canonical(self, session: Session) -> dict[int, int]: ...
+
+
 def prepare_targets(
-    session: Session, chain: Chain, settings: Settings, *, cache: MatcherCache | None = None
+    session: Session,
+    chain: Chain,
+    settings: Settings,
+    *,
+    cache: MatcherCache | None = None,
+    resolver: CanonicalSource | None = None,
 ) -> Prepared:
-    """The chain's state and CandidateMatrix, from the cache when the data has not changed."""
+    """The chain's state and CandidateMatrix (and, given ``resolver``, the duplicate clusters),
+    from the cache when the data has not changed."""
     key = cache.key(session, settings) if cache is not None else None
     if cache is not None and key is not None:
         hit = cache.get(chain.id, key)
@@ -113,7 +123,8 @@ def prepare_targets(
         context=context,
         min_confidence=settings.classify_min_confidence,
     )
-    prepared = Prepared(state=state, matrix=matrix)
+    canonical = resolver.canonical(session) if resolver is not None else {}
+    prepared = Prepared(state=state, matrix=matrix, canonical=canonical)
     if cache is not None and key is not None:
         cache.put(chain.id, key, prepared)
     return prepared
@@ -230,14 +241,17 @@ def targets_page(
     canonical: Mapping[int, int] | None = None,
     filters: TargetFilter | None = None,
     cache: MatcherCache | None = None,
+    resolver: CanonicalSource | None = None,
 ) -> Page[Target]:
-    """One page of ranked targets; only the page's rows are explained."""
+    """One page of ranked targets; only the page's rows are explained. Duplicates collapse by
+    ``canonical``, or by the clusters ``resolver`` gives (taken once per data version)."""
     check_page(settings, limit, offset)
     f = filters or TargetFilter()
     if segment_id is not None:
         f = dc_replace(f, segment_id=segment_id)
-    prepared = prepare_targets(session, chain, settings, cache=cache)
-    ranking = rank_prepared(prepared, chain, filters=f, canonical=canonical)
+    prepared = prepare_targets(session, chain, settings, cache=cache, resolver=resolver)
+    clusters = canonical if canonical is not None else prepared.canonical
+    ranking = rank_prepared(prepared, chain, filters=f, canonical=clusters)
     return Page(
         items=page(ranking, offset=offset, limit=limit),
         total=ranking.total,

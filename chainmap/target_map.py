@@ -17,7 +17,13 @@ from chainmap.freshness import utcnow
 from chainmap.matcher_cache import MatcherCache
 from chainmap.matching.components import industry_keywords
 from chainmap.matching.vector import TargetFilter, page
-from chainmap.services import ChainState, InvalidInput, prepare_targets, rank_prepared
+from chainmap.services import (
+    CanonicalSource,
+    ChainState,
+    InvalidInput,
+    prepare_targets,
+    rank_prepared,
+)
 from chainmap.settings import Settings
 
 MAX_PER_GAP = 100
@@ -57,6 +63,7 @@ def build_target_map(
     filters: TargetFilter | None = None,
     canonical: Mapping[int, int] | None = None,
     cache: MatcherCache | None = None,
+    resolver: CanonicalSource | None = None,
 ) -> TargetMap:
     """The whole map, or one gap of it (``segment_id``); ``filters`` apply to every gap."""
     if per_gap < 1 or per_gap > MAX_PER_GAP:
@@ -67,7 +74,8 @@ def build_target_map(
         )
     if segment_id is not None:
         chain.segment(segment_id)
-    prepared = prepare_targets(session, chain, settings, cache=cache)
+    prepared = prepare_targets(session, chain, settings, cache=cache, resolver=resolver)
+    clusters = canonical if canonical is not None else prepared.canonical
     ctx = prepared.matrix.context
     base = filters or TargetFilter()
     out: list[GapTargets] = []
@@ -76,7 +84,7 @@ def build_target_map(
             continue
         seg = chain.segment(gap.segment_id)
         ranking = rank_prepared(
-            prepared, chain, filters=replace(base, segment_id=gap.segment_id), canonical=canonical
+            prepared, chain, filters=replace(base, segment_id=gap.segment_id), canonical=clusters
         )
         need = estimate_need(segment_footprint=seg.footprint, revenue_wan=None, employees=None)
         fits = (

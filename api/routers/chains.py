@@ -148,7 +148,7 @@ def get_targets(
         filters=filters,
         limit=limit,
         offset=offset,
-        canonical=request.app.state.resolver.canonical(session),
+        resolver=request.app.state.resolver,
         cache=request.app.state.matcher,
     )
     return TargetPage(
@@ -177,7 +177,7 @@ def _map(
         per_gap=per_gap,
         segment_id=filters.segment_id,
         filters=replace(filters, segment_id=None),
-        canonical=request.app.state.resolver.canonical(session),
+        resolver=request.app.state.resolver,
         cache=request.app.state.matcher,
     )
 

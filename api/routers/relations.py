@@ -15,12 +15,14 @@ from chainmap.matching.referral import Relation
 
 router = APIRouter(prefix="/relations", tags=["relations"])
 
+MAX_ID = 2_147_483_647  # the id columns are 32-bit integers
+
 
 class RelationIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    supplier_id: int = Field(description="供应方企业 / supplier")
-    customer_id: int = Field(description="采购方企业 / customer")
+    supplier_id: int = Field(ge=1, le=MAX_ID, description="供应方企业 / supplier")
+    customer_id: int = Field(ge=1, le=MAX_ID, description="采购方企业 / customer")
     product: Annotated[str, Field(max_length=200, description="产品 / product")] = ""
     source: Annotated[str, Field(max_length=300, description="来源 / source")] = "manual"
 
@@ -60,7 +62,8 @@ def post_relation(body: RelationIn, session: SessionDep) -> RelationRead:
 def get_relations(
     session: SessionDep,
     enterprise_id: Annotated[
-        int | None, Query(description="只看与该企业有关的 / only this enterprise's")
+        int | None,
+        Query(ge=1, le=MAX_ID, description="只看与该企业有关的 / only this enterprise's"),
     ] = None,
 ) -> list[RelationRead]:
     """供需关系列表 / known supplier-customer relations."""

@@ -132,9 +132,21 @@ def test_the_cache_rebuilds_only_when_data_changes(
     matcher = client.app.state.matcher  # type: ignore[attr-defined]
     builds = matcher.builds
     assert _targets(client, segment="separator") == first and matcher.builds == builds
+    # A write made elsewhere (another worker, the CLI) is seen at the next recheck …
+    matcher.recheck_seconds = 3600
     add_enterprise(session, library, settings, name="新来隔膜有限公司", main_products=("湿法隔膜",))
     session.commit()
+    assert _targets(client, segment="separator")["total"] == 3 and matcher.builds == builds
+    matcher.recheck_seconds = 0
     assert _targets(client, segment="separator")["total"] == 4 and matcher.builds == builds + 1
+    # … a write through the app invalidates at once, whatever the interval.
+    matcher.recheck_seconds = 3600
+    r = client.put(
+        f"/chains/{CHAIN}/segments/separator/status",
+        json={"status": "strong", "reason": "已签约", "actor": "链长办"},
+    )
+    assert r.status_code == 200
+    assert _targets(client, segment="separator")["total"] == 0 and matcher.builds == builds + 2
 
 
 def test_target_map_json_has_graph_gaps_targets_and_carriers(
