@@ -32,6 +32,7 @@ from chainmap.domain import Assignment, Enterprise
 from chainmap.settings import PROJECT_ROOT
 from chainmap.store import db, repo
 from chainmap.store.models import EnterpriseMetricsRow, EnterpriseRelationRow
+from chainmap.users import create_api_key, create_user
 
 CHAIN = "hydrogen"
 N = int(os.environ.get("BENCH_LOAD_N", "100000"))
@@ -39,8 +40,10 @@ REQUESTS = int(os.environ.get("BENCH_LOAD_REQUESTS", "2000"))
 CONCURRENCY = int(os.environ.get("BENCH_LOAD_CONCURRENCY", "4"))
 
 
-def _fill(url: str) -> list[str]:
-    chain = load_chain_library(PROJECT_ROOT / "data" / "industry_chains")[CHAIN]
+def _fill(url: str) -> tuple[list[str], str]:
+    """Fill the database; returns the chain's segment ids and an API key (a viewer's)."""
+    library = load_chain_library(PROJECT_ROOT / "data" / "industry_chains")
+    chain = library[CHAIN]
     city = synthetic_city(chain, N)
     engine = db.make_engine(url)
     with db.session_scope(db.make_session_factory(engine)) as session:
@@ -93,8 +96,12 @@ def _fill(url: str) -> list[str]:
             create_park(session, Park(0, park, district=park), source="bench")
         for f in city.context.factories:
             create_factory(session, f, today=today)
+        create_user(
+            session, library, username="bench", password="bench-load-Passw0rd", role="viewer"
+        )
+        key, _ = create_api_key(session, username="bench", name="load benchmark")
     engine.dispose()
-    return [s.id for s in chain.segments]
+    return [s.id for s in chain.segments], key
 
 
 def _port() -> int:
@@ -103,7 +110,7 @@ def _port() -> int:
         return int(s.getsockname()[1])
 
 
-async def _load(base: str, segments: list[str]) -> tuple[list[float], int]:
+async def _load(base: str, segments: list[str], key: str) -> tuple[list[float], int]:
     rng = random.Random(3)
     mix = [
         {"limit": 50},
@@ -120,7 +127,10 @@ async def _load(base: str, segments: list[str]) -> tuple[list[float], int]:
     errors = 0
     sem = asyncio.Semaphore(CONCURRENCY)
     limits = httpx.Limits(max_connections=CONCURRENCY, max_keepalive_connections=CONCURRENCY)
-    async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits) as client:
+    headers = {"X-API-Key": key}
+    async with httpx.AsyncClient(
+        base_url=base, timeout=30, limits=limits, headers=headers
+    ) as client:
 
         async def one(p: dict[str, object]) -> None:
             nonlocal errors
@@ -139,7 +149,7 @@ def main() -> None:
         url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{Path(tmp) / 'load.db'}"
         db.upgrade(url)
         t0 = time.perf_counter()
-        segments = _fill(url)
+        segments, key = _fill(url)
         print(f"machine: {machine()}; {N:,} candidates loaded in {time.perf_counter() - t0:.0f} s")
         port = _port()
         env = {**os.environ, "CHAINMAP_DATABASE_URL": url, "PYTHONPATH": str(PROJECT_ROOT)}
@@ -158,14 +168,17 @@ def main() -> None:
                 except httpx.HTTPError:
                     time.sleep(0.5)
             t0 = time.perf_counter()
-            warm = [httpx.get(f"{base}/chains/{CHAIN}/targets", timeout=300) for _ in range(8)]
+            warm = [
+                httpx.get(f"{base}/chains/{CHAIN}/targets", timeout=300, headers={"X-API-Key": key})
+                for _ in range(8)
+            ]
             assert all(r.status_code == 200 for r in warm), warm[0].text
             print(
                 f"warm-up (each worker builds its matrix once): {time.perf_counter() - t0:.1f} s;"
                 f" total targets {warm[0].json()['total']:,}"
             )
             t0 = time.perf_counter()
-            lat, errors = asyncio.run(_load(base, segments))
+            lat, errors = asyncio.run(_load(base, segments, key))
             wall = time.perf_counter() - t0
         finally:
             server.terminate()
