@@ -5,7 +5,7 @@ benchmark may fill) with 100,000 synthetic hydrogen-chain candidates and their a
 200 local enterprises, relations, growth / energy metrics and the synthetic carriers. Then
 ``python -m api --workers 2`` runs as a subprocess, each worker is warmed (its matrix cache
 built once), and a bounded asyncio / httpx load generator keeps ``BENCH_LOAD_CONCURRENCY``
-(default 4) requests in flight over a mix of pages, segment and region filters.
+(default 1, 2 and 4 in turn) requests in flight over a mix of pages, segment and region filters.
 Loopback traffic only. ``python -m bench targets_load``.
 """
 
@@ -37,7 +37,7 @@ from chainmap.users import create_api_key, create_user
 CHAIN = "hydrogen"
 N = int(os.environ.get("BENCH_LOAD_N", "100000"))
 REQUESTS = int(os.environ.get("BENCH_LOAD_REQUESTS", "2000"))
-CONCURRENCY = int(os.environ.get("BENCH_LOAD_CONCURRENCY", "4"))
+CONCURRENCY = [int(c) for c in os.environ.get("BENCH_LOAD_CONCURRENCY", "1,2,4").split(",")]
 
 
 def _fill(url: str) -> tuple[list[str], str]:
@@ -104,13 +104,19 @@ def _fill(url: str) -> tuple[list[str], str]:
     return [s.id for s in chain.segments], key
 
 
+def _pct(ordered: list[float], q: float) -> float:
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
+
 def _port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
 
 
-async def _load(base: str, segments: list[str], key: str) -> tuple[list[float], int]:
+async def _load(
+    base: str, segments: list[str], key: str, concurrency: int
+) -> tuple[list[float], int]:
     rng = random.Random(3)
     mix = [
         {"limit": 50},
@@ -125,8 +131,8 @@ async def _load(base: str, segments: list[str], key: str) -> tuple[list[float], 
     ]
     latencies: list[float] = []
     errors = 0
-    sem = asyncio.Semaphore(CONCURRENCY)
-    limits = httpx.Limits(max_connections=CONCURRENCY, max_keepalive_connections=CONCURRENCY)
+    sem = asyncio.Semaphore(concurrency)
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     headers = {"X-API-Key": key}
     async with httpx.AsyncClient(
         base_url=base, timeout=30, limits=limits, headers=headers
@@ -177,16 +183,19 @@ def main() -> None:
                 f"warm-up (each worker builds its matrix once): {time.perf_counter() - t0:.1f} s;"
                 f" total targets {warm[0].json()['total']:,}"
             )
-            t0 = time.perf_counter()
-            lat, errors = asyncio.run(_load(base, segments, key))
-            wall = time.perf_counter() - t0
+            for concurrency in CONCURRENCY:
+                t0 = time.perf_counter()
+                lat, errors = asyncio.run(_load(base, segments, key, concurrency))
+                wall = time.perf_counter() - t0
+                lat.sort()
+                print(
+                    f"GET /chains/{CHAIN}/targets, {len(lat)} requests, "
+                    f"concurrency {concurrency}: p50={_pct(lat, 0.5):.1f} ms "
+                    f"p95={_pct(lat, 0.95):.1f} ms p99={_pct(lat, 0.99):.1f} ms "
+                    f"max={lat[-1] * 1000:.1f} ms; "
+                    f"{len(lat) / wall:.0f} req/s; errors {errors}",
+                    flush=True,
+                )
         finally:
             server.terminate()
             server.wait(timeout=30)
-        lat.sort()
-        pct = lambda q: lat[min(len(lat) - 1, int(q * len(lat)))] * 1000  # noqa: E731
-        print(
-            f"GET /chains/{CHAIN}/targets, {len(lat)} requests, concurrency {CONCURRENCY}: "
-            f"p50={pct(0.5):.1f} ms p95={pct(0.95):.1f} ms p99={pct(0.99):.1f} ms "
-            f"max={lat[-1] * 1000:.1f} ms; {len(lat) / wall:.0f} req/s; errors {errors}"
-        )
