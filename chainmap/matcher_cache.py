@@ -23,7 +23,7 @@ from chainmap.freshness import utcnow
 from chainmap.matching.components import MatchContext
 from chainmap.matching.referral import Relation
 from chainmap.matching.regions import DEFAULT_REGIONS
-from chainmap.matching.vector import CandidateMatrix
+from chainmap.matching.vector import CandidateMatrix, Ranking
 from chainmap.pipeline import Stage as PipelineStage
 from chainmap.settings import Settings
 from chainmap.store import carriers_repo
@@ -167,6 +167,9 @@ class Prepared:
     matrix: CandidateMatrix
     canonical: dict[int, int] = field(default_factory=dict)
     """Duplicate clusters (record id → cluster id) as of this version."""
+    rankings: dict[tuple[Any, bool], Ranking] = field(default_factory=dict)
+    """Rankings already computed on this version, by (filters, collapsed); see
+    :func:`chainmap.services.rank_prepared`."""
 
 
 class MatcherCache:

@@ -91,6 +91,11 @@ def chain_state(session: Session, chain: Chain, settings: Settings) -> ChainStat
     )
 
 
+RANKINGS_PAIR_BUDGET = 8_000_000
+"""Rankings kept per prepared chain, one per filter combination, oldest dropped first: as many
+as fit this many (candidate, gap) pair keys (64 MB), at least 4."""
+
+
 class CanonicalSource(Protocol):
     def canonical(self, session: Session) -> dict[int, int]: ...
 
@@ -173,15 +178,28 @@ def rank_prepared(
     filters: TargetFilter | None = None,
     canonical: Mapping[int, int] | None = None,
 ) -> Ranking:
+    """Rank the prepared chain. Rankings with the prepared duplicate clusters (or none) are
+    kept on ``prepared`` by filter, so a repeated query costs only its page."""
     f = filters or TargetFilter()
     check_filters(chain, f)
-    return rank(
+    cacheable = canonical is None or canonical is prepared.canonical
+    if cacheable:
+        hit = prepared.rankings.get((f, canonical is not None))
+        if hit is not None:
+            return hit
+    ranking = rank(
         prepared.matrix,
         gaps=prepared.state.gaps,
         weights=resolve_weights(chain),
         filters=f,
         canonical=canonical,
     )
+    if cacheable:
+        kept = max(4, RANKINGS_PAIR_BUDGET // max(1, len(prepared.matrix.pair_assign)))
+        if len(prepared.rankings) >= kept:
+            prepared.rankings.pop(next(iter(prepared.rankings)))
+        prepared.rankings[(f, canonical is not None)] = ranking
+    return ranking
 
 
 def ranked_targets(
