@@ -22,6 +22,7 @@ from chainmap.carriers import (
 from chainmap.store.models import CarrierReservationRow, ReservationEventRow
 
 Name = Annotated[str, Field(min_length=1, max_length=100)]
+Id = Annotated[int, Field(ge=1, le=2_147_483_647)]
 Lon = Annotated[float, Field(ge=-180, le=180, description="经度 / longitude (WGS-84)")]
 Lat = Annotated[float, Field(ge=-90, le=90, description="纬度 / latitude (WGS-84)")]
 # Bounds beyond the schema's (plausibility, units) are checked by chainmap.carriers.check_carrier,
@@ -276,8 +277,8 @@ class VerifyIn(BaseModel):
 
 class ReservationCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    lead_id: int | None = Field(default=None, description="线索 / lead holding it")
-    enterprise_id: int | None = Field(default=None, description="企业 / enterprise holding it")
+    lead_id: Id | None = Field(default=None, description="线索 / lead holding it")
+    enterprise_id: Id | None = Field(default=None, description="企业 / enterprise holding it")
     until: date = Field(description="预订至 / held until (inclusive)")
     starts_on: date | None = Field(default=None, description="开始日期，默认今天")
     actor: Name = Field(description="经办人 / who records it")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, File, Query, Request, Response, UploadFile
+from fastapi import APIRouter, File, Path, Query, Request, Response, UploadFile
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
@@ -44,9 +44,11 @@ router = APIRouter(prefix="/carriers", tags=["carriers"])
 KindPath = Literal["factories", "land"]
 KINDS: dict[str, CarrierKind] = {"factories": "factory", "land": "land"}
 GEOJSON = "application/geo+json"
+MAX_ID = 2_147_483_647  # the columns are 32-bit integers on PostgreSQL
 
 Limit = Annotated[int, Query(ge=1, le=500, description="每页条数 ≤ 500 / page size")]
-Offset = Annotated[int, Query(ge=0, description="偏移 / offset")]
+Offset = Annotated[int, Query(ge=0, le=MAX_ID, description="偏移 / offset")]
+CarrierId = Annotated[int, Path(ge=1, le=MAX_ID, description="载体编号 / carrier id")]
 Format = Annotated[
     Literal["json", "geojson"], Query(description="json，或 geojson（地图用 FeatureCollection）")
 ]
@@ -403,14 +405,20 @@ def get_summary(session: SessionDep, settings: SettingsDep) -> list[SummaryRead]
 
 
 @router.get("/{kind}/{carrier_id}", response_model=FactoryRead | LandRead)
-def get_carrier(kind: KindPath, carrier_id: int, session: SessionDep, settings: SettingsDep) -> Any:
+def get_carrier(
+    kind: KindPath, carrier_id: CarrierId, session: SessionDep, settings: SettingsDep
+) -> Any:
     """载体详情 / one factory or parcel."""
     return _read(service.get_carrier(session, KINDS[kind], carrier_id, today=today_utc()), settings)
 
 
 @router.post("/{kind}/{carrier_id}/verify", response_model=FactoryRead | LandRead)
 def verify_carrier(
-    kind: KindPath, carrier_id: int, body: VerifyIn, session: SessionDep, settings: SettingsDep
+    kind: KindPath,
+    carrier_id: CarrierId,
+    body: VerifyIn,
+    session: SessionDep,
+    settings: SettingsDep,
 ) -> Any:
     """记录核实（信息恢复为最新，可同时更新空置/已占用）/ record a verification."""
     today = today_utc()
@@ -429,7 +437,7 @@ def verify_carrier(
 @router.post("/{kind}/{carrier_id}/reservations", response_model=ReservationRead, status_code=201)
 def reserve(
     kind: KindPath,
-    carrier_id: int,
+    carrier_id: CarrierId,
     body: ReservationCreate,
     session: SessionDep,
     settings: SettingsDep,
@@ -454,14 +462,14 @@ def reserve(
 
 
 @router.get("/{kind}/{carrier_id}/reservations", response_model=list[ReservationRead])
-def reservation_history(kind: KindPath, carrier_id: int, session: SessionDep) -> Any:
+def reservation_history(kind: KindPath, carrier_id: CarrierId, session: SessionDep) -> Any:
     """预订历史（谁在何时预订、释放或到期）/ who held this carrier, newest first."""
     views = reservations.history(session, KINDS[kind], carrier_id, today=today_utc())
     return [ReservationRead.from_view(v) for v in views]
 
 
 def _release(
-    kind: KindPath, carrier_id: int, actor: str, reason: str | None, session: SessionDep
+    kind: KindPath, carrier_id: CarrierId, actor: str, reason: str | None, session: SessionDep
 ) -> ReservationRead:
     row = reservations.release(
         session, KINDS[kind], carrier_id, actor=actor, reason=reason, today=today_utc()
@@ -471,7 +479,7 @@ def _release(
 
 @router.post("/{kind}/{carrier_id}/release", response_model=ReservationRead)
 def release(
-    kind: KindPath, carrier_id: int, body: ReleaseIn, session: SessionDep
+    kind: KindPath, carrier_id: CarrierId, body: ReleaseIn, session: SessionDep
 ) -> ReservationRead:
     """释放预订，载体恢复空置 / release the active reservation."""
     return _release(kind, carrier_id, body.actor, body.reason, session)
@@ -480,7 +488,7 @@ def release(
 @router.delete("/{kind}/{carrier_id}/reservations", response_model=ReservationRead)
 def release_by_delete(
     kind: KindPath,
-    carrier_id: int,
+    carrier_id: CarrierId,
     session: SessionDep,
     actor: Actor,
     reason: Annotated[str | None, Query(max_length=2000)] = None,
@@ -492,7 +500,7 @@ def release_by_delete(
 @router.get("/{kind}/{carrier_id}/candidates")
 def candidates(
     kind: KindPath,
-    carrier_id: int,
+    carrier_id: CarrierId,
     request: Request,
     session: SessionDep,
     settings: SettingsDep,

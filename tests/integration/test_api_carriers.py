@@ -495,3 +495,24 @@ def test_open_leads_are_candidates_too(client: TestClient, gx: Any) -> None:
     row = next(i for i in items if i["enterprise_id"] == sep)
     assert row["kind"] == "lead" and row["lead_id"] == r.json()["id"]
     assert row["owner_team"] == "尖刀班一组" and row["segment_id"] == "separator"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/carriers/land/2147483648",
+        "/carriers/factories/2147483648/candidates",
+        "/carriers/factories/0/reservations",
+        "/carriers/factories?offset=99999999999999999999",
+    ],
+)
+def test_out_of_range_ids_are_422_not_a_server_error(client: TestClient, url: str) -> None:
+    r = client.get(url)
+    assert r.status_code == 422, r.text
+    assert r.json()["field"] in ("carrier_id", "offset")
+
+
+def test_out_of_range_holder_is_422(client: TestClient, gx: Any) -> None:
+    fid = factory(client).json()["id"]
+    r = reserve(client, fid, 2**31)
+    assert r.status_code == 422 and r.json()["field"] == "enterprise_id"
