@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Query, Request
 from sqlalchemy.orm import Session
 
 from chainmap.chains import get_chain
@@ -36,7 +36,14 @@ def get_chain_or_404(
     return get_chain(library, chain_id)
 
 
+MAX_ID = 2_147_483_647
+"""The largest id a table can hold (PostgreSQL ``integer``): a larger one is a bad request, not
+a database error."""
+
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 LibraryDep = Annotated[dict[str, Chain], Depends(get_library)]
 SessionDep = Annotated[Session, Depends(get_session)]
 ChainDep = Annotated[Chain, Depends(get_chain_or_404)]
+
+IdPath = Annotated[int, Path(ge=1, le=MAX_ID, description="编号 / id")]
+IdQuery = Annotated[int | None, Query(ge=1, le=MAX_ID, description="编号 / id")]

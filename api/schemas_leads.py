@@ -17,7 +17,9 @@ Name = Annotated[str, Field(min_length=1, max_length=100)]
 
 class LeadCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    enterprise_id: int = Field(description="企业 / enterprise (e.g. from a target-list row)")
+    enterprise_id: int = Field(
+        ge=1, le=2_147_483_647, description="企业 / enterprise (e.g. from a target-list row)"
+    )
     chain_id: str = Field(description="产业链 / chain")
     segment_id: str | None = Field(
         default=None,

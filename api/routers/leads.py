@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, File, Query, Response, UploadFile
 from fastapi.responses import JSONResponse
 
 from api.auth import PrincipalDep
-from api.deps import LibraryDep, SessionDep, SettingsDep
+from api.deps import IdPath, IdQuery, LibraryDep, SessionDep, SettingsDep
 from api.jsonable import jsonable
 from api.schemas_enterprises import ImportReportRead
 from api.schemas_leads import (
@@ -39,7 +39,7 @@ router = APIRouter(prefix="/leads", tags=["leads"])
 METRICS_DOC = importlib.import_module("chainmap.pipeline.metrics").__doc__ or ""
 
 
-def _visible_lead(lead_id: int, session: SessionDep, principal: PrincipalDep) -> int:
+def _visible_lead(lead_id: IdPath, session: SessionDep, principal: PrincipalDep) -> int:
     """The lead, if the principal may see its chain; otherwise 404 as if it did not exist."""
     if not sees_chain(principal, pipeline_service.lead_chain(session, lead_id)):
         raise LeadNotFound(lead_id)
@@ -116,7 +116,7 @@ def list_leads(
     owner: Annotated[str | None, Query(description="责任人 / owner person")] = None,
     leader: Annotated[str | None, Query(description="认领领导 / claiming leader")] = None,
     stage: Stage | None = None,
-    enterprise_id: int | None = None,
+    enterprise_id: IdQuery = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> LeadPage:
