@@ -5,8 +5,9 @@ unless ``skip_invalid``, every bad row reported in Chinese and English.
 Rows are parsed by :mod:`chainmap.io.carrier_rows` (units, bounds, parks that must exist).
 A factory is the same unit when park, building and floor match; a parcel when its 地块编号
 matches. Such a row updates the stored carrier only when some value differs, so importing the
-same file twice changes nothing. A carrier held by an active reservation keeps status
-``reserved`` whatever the ledger says: a reservation ends only through release or expiry.
+same file twice changes nothing. A carrier held by an active reservation made here keeps status
+``reserved`` whatever the ledger says: a reservation ends only through release or expiry. (A
+ledger may itself say 已预订; such a carrier is not offered, and the next ledger can free it.)
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from chainmap.io.tables import read_table
 from chainmap.registry import ImportRejected, ImportReport
 from chainmap.settings import Settings
 from chainmap.store.bulk import bulk_insert
-from chainmap.store.carriers_repo import effective_status, park_ids_by_name
+from chainmap.store.carriers_repo import park_ids_by_name
 from chainmap.store.models import FactoryRow, ImportRunRow, LandParcelRow, ParkRow
 
 IMPORT_ACTOR = "台账导入"
@@ -216,7 +217,7 @@ def _apply(
         if row is None:
             inserts.append({**new_row(key, values), "import_run_id": run_id})
             continue
-        if effective_status(row, today=today).value == "reserved":
+        if row.reserved_until is not None and row.reserved_until >= today:
             values = {**values, "status": "reserved"}  # only release or expiry ends a hold
         if all(getattr(row, k) == v for k, v in values.items()):
             report.unchanged += 1

@@ -438,7 +438,7 @@ def verify(
     if source:
         row.source = source
     if status is not None:
-        if row.status == "reserved" and (row.reserved_until or today) >= today:
+        if row.reserved_until is not None and row.reserved_until >= today:  # held here
             raise InvalidInput(
                 "该载体已被预订，请先释放预订再更改状态",
                 "the carrier is reserved; release the reservation before changing its status",

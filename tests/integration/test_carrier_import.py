@@ -245,3 +245,29 @@ def test_demo_load_brings_parks_factories_and_land(tmp_path: Path, monkeypatch: 
         body = c.get(f"/carriers/factories/{hall['id']}/candidates").json()
         assert body["available"] is True and body["items"], body
         assert all(i["reason"] and i["score"] > 0 for i in body["items"])
+
+
+def test_a_ledger_that_says_reserved_can_free_the_carrier_again(
+    client: TestClient, parks: None
+) -> None:
+    rows = [list(FACTORIES[0])]
+    rows[0][9] = "已预订"
+    upload(client, "factories", sheet(FACTORY_HEADER, rows))
+    fid = client.get("/carriers/factories").json()["items"][0]["id"]
+    assert client.get(f"/carriers/factories/{fid}").json()["status"] == "reserved"
+    eid = client.post("/enterprises", json={"name": "常州隔膜科技有限公司"}).json()["id"]
+    until = (TODAY + timedelta(days=30)).isoformat()
+    body = {"enterprise_id": eid, "until": until, "actor": "王芳"}
+    r = client.post(f"/carriers/factories/{fid}/reservations", json=body)
+    assert r.status_code == 409 and r.json()["code"] == "carrier_taken"
+    rows[0][9] = "空置"
+    r = upload(client, "factories", sheet(FACTORY_HEADER, rows))
+    assert r.json()["updated"] == 1
+    assert client.get(f"/carriers/factories/{fid}").json()["status"] == "vacant"
+    r = client.post(f"/carriers/factories/{fid}/verify", json={"status": "occupied"})
+    assert r.status_code == 200 and r.json()["status"] == "occupied"
+    r = client.post(f"/carriers/factories/{fid}/verify", json={"status": "vacant"})
+    assert r.json()["status"] == "vacant"
+    assert client.post(f"/carriers/factories/{fid}/reservations", json=body).status_code == 201
+    r = client.post(f"/carriers/factories/{fid}/verify", json={"status": "occupied"})
+    assert r.status_code == 422 and r.json()["field"] == "status"
