@@ -2,25 +2,41 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import (
     JSON,
     Boolean,
     Date,
     DateTime,
+    Dialect,
     Float,
     ForeignKey,
     Index,
     Integer,
     String,
     Text,
+    TypeDecorator,
     UniqueConstraint,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from chainmap.freshness import utcnow
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timezone-aware timestamp on every backend. PostgreSQL keeps the zone; SQLite has no
+    timestamp type and hands back naive values, which were stored as UTC: they come back
+    marked UTC, so every timestamp the store returns compares and serialises alike."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
 
 
 class Base(DeclarativeBase):
@@ -60,12 +76,10 @@ class EnterpriseRow(Base):
     import_run_id: Mapped[int | None] = mapped_column(
         ForeignKey("import_runs.id", ondelete="SET NULL"), index=True
     )
-    imported_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    last_verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, onupdate=utcnow
-    )
+    imported_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     assignments: Mapped[list[SegmentAssignmentRow]] = relationship(
         back_populates="enterprise", lazy="raise", cascade="all, delete-orphan"
@@ -113,7 +127,7 @@ class StatusOverrideRow(Base):
     status: Mapped[str | None] = mapped_column(String(16))
     reason: Mapped[str] = mapped_column(Text)
     actor: Mapped[str] = mapped_column(String(100))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     __table_args__ = (Index("ix_overrides_chain_segment", "chain_id", "segment_id", "id"),)
 
@@ -130,7 +144,7 @@ class EnterpriseAliasRow(Base):
     alias: Mapped[str] = mapped_column(String(200))
     alias_key: Mapped[str] = mapped_column(String(200), index=True)
     kind: Mapped[str] = mapped_column(String(20))  # abbreviation / english / former / merged
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     enterprise: Mapped[EnterpriseRow] = relationship(back_populates="aliases", lazy="raise")
 
@@ -150,7 +164,7 @@ class EnterpriseMergeRow(Base):
     snapshot: Mapped[dict[str, object]] = mapped_column(JSON)
     actor: Mapped[str] = mapped_column(String(100))
     reason: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class ImportRunRow(Base):
@@ -169,7 +183,7 @@ class ImportRunRow(Base):
     rejected: Mapped[int] = mapped_column(Integer)
     skip_invalid: Mapped[bool] = mapped_column(Boolean)
     actor: Mapped[str] = mapped_column(String(100))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class LeadRow(Base):
@@ -203,10 +217,8 @@ class LeadRow(Base):
     import_run_id: Mapped[int | None] = mapped_column(
         ForeignKey("import_runs.id", ondelete="SET NULL")
     )
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, onupdate=utcnow
-    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     __table_args__ = (
         # One enterprise, one owner: at most one lead per enterprise that is not dropped.
@@ -230,7 +242,7 @@ class LeadCollaboratorRow(Base):
     team: Mapped[str] = mapped_column(String(100))
     person: Mapped[str | None] = mapped_column(String(100))
     added_by: Mapped[str] = mapped_column(String(100))
-    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     __table_args__ = (UniqueConstraint("lead_id", "team", name="uq_lead_collaborator"),)
 
@@ -247,7 +259,7 @@ class StageChangeRow(Base):
     changed_on: Mapped[date] = mapped_column(Date, index=True)
     actor: Mapped[str] = mapped_column(String(100))
     note: Mapped[str | None] = mapped_column(Text)
-    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     __table_args__ = (Index("ix_stage_changes_lead", "lead_id", "id"),)
 
@@ -263,7 +275,7 @@ class FundsArrivalRow(Base):
     arrived_on: Mapped[date] = mapped_column(Date)
     actor: Mapped[str] = mapped_column(String(100))
     note: Mapped[str | None] = mapped_column(Text)
-    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 # --- carriers (载体) ---------------------------------------------------------------------------
@@ -282,10 +294,8 @@ class ParkRow(Base):
     lat: Mapped[float | None] = mapped_column(Float)
     outline_geojson: Mapped[str | None] = mapped_column(Text)
     source: Mapped[str] = mapped_column(String(300), default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, onupdate=utcnow
-    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
 
 class FactoryRow(Base):
@@ -321,10 +331,8 @@ class FactoryRow(Base):
     import_run_id: Mapped[int | None] = mapped_column(
         ForeignKey("import_runs.id", ondelete="SET NULL")
     )
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, onupdate=utcnow
-    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     __table_args__ = (
         UniqueConstraint("park_id", "building", "floor", name="uq_factory_unit"),
@@ -357,10 +365,8 @@ class LandParcelRow(Base):
     import_run_id: Mapped[int | None] = mapped_column(
         ForeignKey("import_runs.id", ondelete="SET NULL")
     )
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, onupdate=utcnow
-    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
 
 class CarrierReservationRow(Base):
@@ -385,8 +391,8 @@ class CarrierReservationRow(Base):
     state: Mapped[str] = mapped_column(String(16), default="active")
     actor: Mapped[str] = mapped_column(String(100))
     note: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     ended_by: Mapped[str | None] = mapped_column(String(100))
     end_reason: Mapped[str | None] = mapped_column(Text)
 
@@ -420,7 +426,7 @@ class ReservationEventRow(Base):
     until: Mapped[date] = mapped_column(Date)
     actor: Mapped[str] = mapped_column(String(100))
     note: Mapped[str | None] = mapped_column(Text)
-    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     __table_args__ = (Index("ix_reservation_events_carrier", "carrier_kind", "carrier_id", "id"),)
 
@@ -442,7 +448,7 @@ class EnterpriseRelationRow(Base):
     )
     product: Mapped[str] = mapped_column(String(200), default="")
     source: Mapped[str] = mapped_column(String(300), default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     __table_args__ = (
         UniqueConstraint("supplier_id", "customer_id", "product", name="uq_enterprise_relation"),
@@ -460,9 +466,7 @@ class EnterpriseMetricsRow(Base):
     growth_pct: Mapped[float | None] = mapped_column(Float)
     energy_intensity: Mapped[float | None] = mapped_column(Float)  # 吨标准煤/万元
     source: Mapped[str] = mapped_column(String(300), default="")
-    updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, onupdate=utcnow
-    )
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
 
 class UserRow(Base):
@@ -478,10 +482,8 @@ class UserRow(Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     token_version: Mapped[int] = mapped_column(Integer, default=1)  # bump to revoke tokens
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, onupdate=utcnow
-    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
 
 class ApiKeyRow(Base):
@@ -494,8 +496,8 @@ class ApiKeyRow(Base):
     name: Mapped[str] = mapped_column(String(100))
     digest: Mapped[str] = mapped_column(String(64), unique=True)
     prefix: Mapped[str] = mapped_column(String(12))  # shown in lists, never the key
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class AuditRow(Base):
@@ -504,7 +506,7 @@ class AuditRow(Base):
     __tablename__ = "audit_log"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     actor: Mapped[str] = mapped_column(String(100), index=True)
     user_id: Mapped[int | None] = mapped_column(Integer, index=True)
     request: Mapped[str] = mapped_column(String(300), default="")  # e.g. "POST /leads"
