@@ -8,9 +8,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI, Request, Response
+from fastapi import Depends, FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 
+from api.auth import authorize
 from api.errors import install_error_handlers
 from api.routers import auth, carriers, chains, enterprises, health, leads, meetings, relations
 from api.security import SecurityHeadersMiddleware
@@ -75,6 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        dependencies=[Depends(authorize)],
     )
     install_error_handlers(app)
 

@@ -16,7 +16,7 @@ from fastapi import Depends, Request
 from fastapi.routing import APIRoute
 from fastapi.security import APIKeyHeader, OAuth2PasswordBearer
 
-from api.deps import SessionDep
+from api.deps import SessionDep, SessionFactoryDep
 from api.permissions import RULES, Rule
 from chainmap.auth.model import (
     Forbidden,
@@ -28,6 +28,7 @@ from chainmap.auth.model import (
 )
 from chainmap.errors import ChainmapError, ChainNotFound
 from chainmap.store.audit import record_request, set_actor
+from chainmap.store.db import session_scope
 from chainmap.users import principal_from_api_key, principal_from_token
 
 bearer = OAuth2PasswordBearer(tokenUrl="/auth/token", auto_error=False)
@@ -48,16 +49,22 @@ class RouteWithoutRule(ChainmapError):
 
 def get_principal(
     request: Request,
-    session: SessionDep,
+    factory: SessionFactoryDep,
     token: Annotated[str | None, Depends(bearer)],
     api_key: Annotated[str | None, Depends(api_key_header)],
 ) -> Principal | None:
-    """The signed-in user or API key, or None when the request carries no credentials."""
-    if api_key:
-        return principal_from_api_key(session, api_key)
-    if token:
+    """The signed-in user or API key, or None when the request carries no credentials.
+
+    Looked up in a short transaction of its own, not the request's: on SQLite a transaction
+    that reads before it writes cannot take the write lock once another writer has committed
+    since it began, so the request's transaction must start with the request's own work."""
+    if not (api_key or token):
+        return None
+    with session_scope(factory) as session:
+        if api_key:
+            return principal_from_api_key(session, api_key)
+        assert token is not None
         return principal_from_token(session, token, secret=request.app.state.secret_key)
-    return None
 
 
 def rule_for(request: Request) -> tuple[Rule, str]:

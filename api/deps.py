@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Path, Query, Request
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from chainmap.chains import get_chain
 from chainmap.domain import Chain
@@ -30,6 +30,12 @@ def get_session(request: Request) -> Iterator[Session]:
         yield session
 
 
+def get_session_factory(request: Request) -> sessionmaker[Session]:
+    """The app's session factory, for work that must not join the request's transaction."""
+    factory: sessionmaker[Session] = request.app.state.session_factory
+    return factory
+
+
 def get_chain_or_404(
     chain_id: str, library: Annotated[dict[str, Chain], Depends(get_library)]
 ) -> Chain:
@@ -42,8 +48,9 @@ a database error."""
 
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 LibraryDep = Annotated[dict[str, Chain], Depends(get_library)]
-SessionDep = Annotated[Session, Depends(get_session)]
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 ChainDep = Annotated[Chain, Depends(get_chain_or_404)]
 
 IdPath = Annotated[int, Path(ge=1, le=MAX_ID, description="编号 / id")]
 IdQuery = Annotated[int | None, Query(ge=1, le=MAX_ID, description="编号 / id")]
+SessionFactoryDep = Annotated[sessionmaker[Session], Depends(get_session_factory)]

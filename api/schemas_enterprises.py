@@ -132,7 +132,9 @@ class DuplicateCluster(BaseModel):
 
 class MergeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    other_id: int = Field(description="被合并（删除）的记录 / record merged away")
+    other_id: int = Field(
+        ge=1, le=2_147_483_647, description="被合并（删除）的记录 / record merged away"
+    )
     actor: Annotated[str, Field(min_length=1, max_length=100, description="操作人")]
     reason: Annotated[str, Field(min_length=1, max_length=2000, description="合并原因")]
 

@@ -27,7 +27,7 @@ import httpx
 import numpy as np
 from sqlalchemy import text
 
-from bench.common import machine, summary, timings
+from bench.common import bench_api_key, machine, summary, timings
 from chainmap.carriers import (
     CandidateArrays,
     CarrierStatus,
@@ -157,12 +157,14 @@ def bench_query(n: int) -> None:
         with db.session_scope(db.make_session_factory(engine)) as s:
             parks = [Park(id=0, name=p, district=p) for p in PARKS]
             insert_carriers(s, parks, _factories(n, today), [], source="bench")
+            key = bench_api_key(s)
         with engine.connect() as conn:  # planner statistics, as autovacuum / a DBA would have
             conn.execute(text("ANALYZE"))
             conn.commit()
         engine.dispose()
         print(f"{backend}: inserted {n:,} factories in {time.perf_counter() - t0:.1f} s")
-        with _server(url) as base, httpx.Client(base_url=base, timeout=30) as c:
+        auth = {"X-API-Key": key}
+        with _server(url) as base, httpx.Client(base_url=base, timeout=30, headers=auth) as c:
             all_samples: list[float] = []
             for q in QUERIES:
                 r = c.get("/carriers/factories", params=q)  # type: ignore[arg-type]

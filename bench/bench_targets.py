@@ -12,7 +12,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from bench.common import machine, summary, timings
+from bench.common import bench_api_key, machine, summary, timings
 from chainmap import services
 from chainmap.chains import load_chain_library
 from chainmap.demo import generate_demo_enterprises
@@ -30,9 +30,10 @@ def main() -> None:
         with db.session_scope(db.make_session_factory(engine)) as session:
             enterprises = generate_demo_enterprises(library, settings.jurisdiction)
             services.add_enterprises(session, library, settings, enterprises)
+            key = bench_api_key(session)
         engine.dispose()
         print(f"machine: {machine()}; {len(enterprises)} demo enterprises")
-        with TestClient(create_app(settings)) as client:
+        with TestClient(create_app(settings), headers={"X-API-Key": key}) as client:
             for chain_id in ("nev-battery", "biomedicine"):
                 samples = timings(
                     lambda c=chain_id: client.get(f"/chains/{c}/targets", params={"limit": 50}),

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import httpx
 
-from bench.common import machine
+from bench.common import bench_api_key, machine
 from bench.synthetic import synthetic_city
 from chainmap.carrier_service import create_factory, create_park
 from chainmap.carriers import Park
@@ -32,7 +32,6 @@ from chainmap.domain import Assignment, Enterprise
 from chainmap.settings import PROJECT_ROOT
 from chainmap.store import db, repo
 from chainmap.store.models import EnterpriseMetricsRow, EnterpriseRelationRow
-from chainmap.users import create_api_key, create_user
 
 CHAIN = "hydrogen"
 N = int(os.environ.get("BENCH_LOAD_N", "100000"))
@@ -96,10 +95,7 @@ def _fill(url: str) -> tuple[list[str], str]:
             create_park(session, Park(0, park, district=park), source="bench")
         for f in city.context.factories:
             create_factory(session, f, today=today)
-        create_user(
-            session, library, username="bench", password="bench-load-Passw0rd", role="viewer"
-        )
-        key, _ = create_api_key(session, username="bench", name="load benchmark")
+        key = bench_api_key(session)
     engine.dispose()
     return [s.id for s in chain.segments], key
 

@@ -8,6 +8,8 @@ import statistics
 import time
 from collections.abc import Callable
 
+from sqlalchemy.orm import Session
+
 
 def machine() -> str:
     cpu = platform.processor() or platform.machine()
@@ -40,3 +42,44 @@ def summary(samples: list[float]) -> str:
         f"n={len(samples)} p50={statistics.median(ordered) * 1000:.1f} ms "
         f"p95={p95 * 1000:.1f} ms max={ordered[-1] * 1000:.1f} ms"
     )
+
+
+def free_port() -> int:
+    """A free TCP port on the loopback interface."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_healthy(base: str, *, seconds: float = 60) -> None:
+    """Wait until ``GET base/health`` answers 200 (a server just started as a subprocess)."""
+    import httpx
+
+    deadline = time.perf_counter() + seconds
+    while time.perf_counter() < deadline:
+        try:
+            if httpx.get(f"{base}/health", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"{base} did not become healthy within {seconds:.0f} s")
+
+
+def bench_api_key(session: Session, *, role: str = "viewer") -> str:
+    """An API key for a fresh ``bench-<role>`` user: benchmarks go through the real
+    authentication, without a password hash per request."""
+    from chainmap.chains import load_chain_library
+    from chainmap.settings import PROJECT_ROOT
+    from chainmap.users import create_api_key, create_user
+
+    library = load_chain_library(PROJECT_ROOT / "data" / "industry_chains")
+    chains = ["nev-battery"] if role == "chain_leader" else []
+    username = f"bench-{role}"
+    create_user(
+        session, library, username=username, password="bench-Passw0rd", role=role, chains=chains
+    )
+    key, _ = create_api_key(session, username=username, name="benchmark")
+    return key

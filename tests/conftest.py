@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api.app import create_app
 from api.auth import get_principal
-from api.deps import get_session
+from api.deps import get_session, get_session_factory
 from chainmap.auth.model import Principal, Role
 from chainmap.chains import load_chain_library
 from chainmap.domain import Chain
@@ -106,6 +106,7 @@ def _app(settings: Settings, session_factory: sessionmaker[Session]) -> FastAPI:
             yield s
 
     app.dependency_overrides[get_session] = _session
+    app.dependency_overrides[get_session_factory] = lambda: session_factory
     return app
 
 

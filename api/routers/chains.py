@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
+from api.auth import PrincipalDep
 from api.deps import ChainDep, LibraryDep, SessionDep, SettingsDep
 from api.schemas import (
     CarrierFitRead,
@@ -30,6 +31,7 @@ from api.schemas import (
     WhatIfRead,
 )
 from chainmap import services
+from chainmap.auth.model import sees_chain
 from chainmap.domain import STATUS_LABELS, Status, Target
 from chainmap.domain import Chain as ChainModel
 from chainmap.freshness import utcnow
@@ -47,11 +49,13 @@ MAX_LIMIT = 500
 
 @router.get("", response_model=list[ChainSummary])
 def list_chains(
-    session: SessionDep, library: LibraryDep, settings: SettingsDep
+    session: SessionDep, library: LibraryDep, settings: SettingsDep, principal: PrincipalDep
 ) -> list[ChainSummary]:
-    """产业链列表及缺环数 / chains with gap counts."""
+    """产业链列表及缺环数（链长只见本链）/ chains with gap counts (a chain leader: their own)."""
     out = []
     for chain in library.values():
+        if not sees_chain(principal, chain.id):
+            continue
         state = services.chain_state(session, chain, settings)
         out.append(
             ChainSummary(

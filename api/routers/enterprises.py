@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Query, Request, Response, UploadFile
 
-from api.deps import LibraryDep, SessionDep, SettingsDep
+from api.deps import IdPath, LibraryDep, SessionDep, SettingsDep
 from api.schemas import Freshness
 from api.schemas_enterprises import (
     DuplicateCluster,
@@ -161,7 +161,7 @@ def create_enterprise(
 
 @router.get("/{enterprise_id}", response_model=EnterpriseRead)
 def get_enterprise(
-    enterprise_id: int, session: SessionDep, settings: SettingsDep
+    enterprise_id: IdPath, session: SessionDep, settings: SettingsDep
 ) -> EnterpriseRead:
     """企业详情 / one enterprise with aliases and segment assignments."""
     return _read(registry.detail(session, enterprise_id), settings)
@@ -169,7 +169,7 @@ def get_enterprise(
 
 @router.patch("/{enterprise_id}", response_model=EnterpriseRead)
 def update_enterprise(
-    enterprise_id: int,
+    enterprise_id: IdPath,
     body: EnterpriseUpdate,
     session: SessionDep,
     library: LibraryDep,
@@ -183,7 +183,7 @@ def update_enterprise(
 
 
 @router.delete("/{enterprise_id}", status_code=204)
-def delete_enterprise(enterprise_id: int, session: SessionDep) -> Response:
+def delete_enterprise(enterprise_id: IdPath, session: SessionDep) -> Response:
     """删除企业 / delete an enterprise."""
     registry.remove(session, enterprise_id)
     return Response(status_code=204)
@@ -191,7 +191,7 @@ def delete_enterprise(enterprise_id: int, session: SessionDep) -> Response:
 
 @router.post("/{enterprise_id}/merge", response_model=EnterpriseRead)
 def merge_enterprise(
-    enterprise_id: int,
+    enterprise_id: IdPath,
     body: MergeIn,
     session: SessionDep,
     library: LibraryDep,

@@ -26,6 +26,7 @@ REDACTED = "***"
 _SECRET_COLUMNS = frozenset({"password_hash", "digest"})
 _SKIP_TABLES = frozenset({"audit_log"})
 _INFO_KEY = "chainmap.audit"
+_REQUEST_KEY = "chainmap.audit.request"
 
 
 def set_actor(
@@ -40,7 +41,16 @@ def _who(session: Session) -> dict[str, Any]:
 
 
 def record_request(session: Session, *, summary: dict[str, Any] | None = None) -> None:
-    """One entry for the request itself (what the row entries cannot show: bulk imports)."""
+    """One entry for the request itself (what the row entries cannot show: bulk imports),
+    written when the session commits: a failed request leaves none, and the entry takes no
+    lock before the request's own first write (SQLite serialises writers)."""
+    session.info[_REQUEST_KEY] = summary
+
+
+def _before_commit(session: Session) -> None:
+    if _REQUEST_KEY not in session.info:
+        return
+    summary = session.info.pop(_REQUEST_KEY)
     who = _who(session)
     session.connection().execute(
         insert(AuditRow),
@@ -64,7 +74,13 @@ def install(factory: sessionmaker[Session]) -> sessionmaker[Session]:
     """Audit every flush of sessions made by ``factory``; returns it for chaining."""
     if not event.contains(factory, "after_flush", _after_flush):
         event.listen(factory, "after_flush", _after_flush)
+        event.listen(factory, "before_commit", _before_commit)
+        event.listen(factory, "after_rollback", _forget_request)
     return factory
+
+
+def _forget_request(session: Session) -> None:
+    session.info.pop(_REQUEST_KEY, None)
 
 
 def _jsonable(value: Any) -> Any:

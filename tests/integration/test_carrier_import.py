@@ -231,6 +231,10 @@ def test_demo_load_brings_parks_factories_and_land(tmp_path: Path, monkeypatch: 
         get_settings.cache_clear()
     settings = Settings(database_url=url, chains_dir=CHAINS_DIR, _env_file=None)  # type: ignore[call-arg]
     with TestClient(create_app(settings)) as c:
+        from chainmap.cli import DEMO_PASSWORD
+
+        token = c.post("/auth/token", data={"username": "shangwu", "password": DEMO_PASSWORD})
+        c.headers["Authorization"] = f"Bearer {token.json()['access_token']}"  # a demo user
         assert c.get("/carriers/factories").json()["total"] == 150
         assert c.get("/carriers/land").json()["total"] == 60
         assert len(c.get("/carriers/parks").json()) == 5

@@ -19,9 +19,11 @@ import uvicorn
 from sqlalchemy import func, select
 
 from api.app import create_app
+from chainmap.domain import Chain
 from chainmap.settings import Settings
 from chainmap.store import db
 from chainmap.store.models import CarrierReservationRow, FactoryRow, ReservationEventRow
+from chainmap.users import create_user
 from tests import dbutil
 from tests.conftest import CHAINS_DIR, _backends
 
@@ -51,6 +53,21 @@ def own_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         dbutil.drop_pg_database(admin, url)
 
 
+PASSWORD = "reserve-test-1"
+
+
+@pytest.fixture
+def bureau(own_url: str, library: dict[str, Chain]) -> str:
+    """A bureau user (carriers and the registry), committed before the server starts."""
+    engine = db.make_engine(own_url)
+    try:
+        with db.session_scope(db.make_session_factory(engine)) as session:
+            create_user(session, library, username="bureau", password=PASSWORD, role="bureau")
+    finally:
+        engine.dispose()
+    return "bureau"
+
+
 @pytest.fixture
 def server(own_url: str) -> Iterator[str]:
     settings = Settings(database_url=own_url, chains_dir=CHAINS_DIR, _env_file=None)  # type: ignore[call-arg]
@@ -73,8 +90,13 @@ def server(own_url: str) -> Iterator[str]:
         thread.join(timeout=20)
 
 
-def test_fifty_concurrent_reservations_one_wins(server: str, own_url: str) -> None:
-    with httpx.Client(base_url=server, timeout=30) as c:
+def test_fifty_concurrent_reservations_one_wins(server: str, own_url: str, bureau: str) -> None:
+    login = httpx.post(
+        f"{server}/auth/token", data={"username": bureau, "password": PASSWORD}, timeout=30
+    )
+    assert login.status_code == 200, login.text
+    auth = {"Authorization": f"Bearer {login.json()['access_token']}"}
+    with httpx.Client(base_url=server, timeout=30, headers=auth) as c:
         assert c.post("/carriers/parks", json={"name": "高新区"}).status_code == 201
         r = c.post(
             "/carriers/factories", json={"park": "高新区", "building": "3号楼", "area_m2": 6000}
@@ -94,7 +116,7 @@ def test_fifty_concurrent_reservations_one_wins(server: str, own_url: str) -> No
     barrier = threading.Barrier(REQUESTS)
 
     def attempt(holder: int) -> httpx.Response:
-        with httpx.Client(base_url=server, timeout=60) as c:
+        with httpx.Client(base_url=server, timeout=60, headers=auth) as c:
             barrier.wait()
             return c.post(
                 f"/carriers/factories/{fid}/reservations",
