@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -59,6 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.secret_key = (
             cfg.secret_key.get_secret_value() if cfg.secret_key else secrets.token_urlsafe(32)
         )
+        app.state.password_slots = threading.BoundedSemaphore(2)  # Argon2 at a time
         app.state.login_limiter = LoginLimiter(
             attempts=cfg.login_max_attempts, window=cfg.login_window_seconds
         )

@@ -24,6 +24,7 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 from sqlalchemy import select
@@ -60,13 +61,28 @@ class Tally:
                 self.samples.append(f"{kind}: {detail[:200]}")
 
 
+async def _send(
+    http: httpx.AsyncClient, tally: Tally, kind: str, method: str, path: str, **kw: Any
+) -> httpx.Response | None:
+    """One request; a transport failure (timeout, reset) is an error of its kind."""
+    t0 = time.perf_counter()
+    try:
+        return await http.request(method, path, **kw)
+    except httpx.HTTPError as exc:
+        tally.note(kind, t0, False, f"{type(exc).__name__} after {time.perf_counter() - t0:.0f} s")
+        return None
+
+
 async def _client(n: int, base: str, stop: float, tally: Tally) -> None:
     rng = random.Random(n)
     user = (WRITERS if n % 4 == 0 else READERS)[n % 2]
     limits = httpx.Limits(max_connections=1)
     async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as http:
         t0 = time.perf_counter()
-        r = await http.post("/auth/token", data={"username": user, "password": DEMO_PASSWORD})
+        form = {"username": user, "password": DEMO_PASSWORD}
+        r = await _send(http, tally, "login", "POST", "/auth/token", data=form)
+        if r is None:
+            return
         tally.note("login", t0, r.status_code == 200, r.text)
         if r.status_code != 200:
             return
@@ -80,11 +96,16 @@ async def _client(n: int, base: str, stop: float, tally: Tally) -> None:
             if user in WRITERS and roll < 0.3:
                 if mine and roll < 0.15:
                     eid = rng.choice(mine)
-                    r = await http.patch(f"/enterprises/{eid}", json={"employees": i})
+                    kind = "PATCH /enterprises/{id}"
+                    r = await _send(
+                        http, tally, kind, "PATCH", f"/enterprises/{eid}", json={"employees": i}
+                    )
+                    if r is None:
+                        continue
                     ok = r.status_code == 200
                     if ok:
                         tally.created[eid] = i
-                    tally.note("PATCH /enterprises/{id}", t0, ok, r.text)
+                    tally.note(kind, t0, ok, r.text)
                 else:
                     body = {
                         "name": f"{PREFIX}{n}号{i}有限公司",
@@ -93,7 +114,11 @@ async def _client(n: int, base: str, stop: float, tally: Tally) -> None:
                         "main_products": ["湿法隔膜"],
                         "employees": 0,
                     }
-                    r = await http.post("/enterprises", json=body)
+                    r = await _send(
+                        http, tally, "POST /enterprises", "POST", "/enterprises", json=body
+                    )
+                    if r is None:
+                        continue
                     ok = r.status_code == 201
                     if ok:
                         mine.append(r.json()["id"])
@@ -111,8 +136,9 @@ async def _client(n: int, base: str, stop: float, tally: Tally) -> None:
             )
             if kind == "leads" and user == "guancha":  # viewers may not read leads
                 kind, path, params = "chains", "/chains", {}
-            r = await http.get(path, params=params)
-            tally.note(f"GET {kind}", t0, r.status_code == 200, r.text)
+            r = await _send(http, tally, f"GET {kind}", "GET", path, params=params)
+            if r is not None:
+                tally.note(f"GET {kind}", t0, r.status_code == 200, r.text)
 
 
 def _verify(url: str, tally: Tally) -> tuple[int, int]:

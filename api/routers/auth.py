@@ -12,8 +12,9 @@ from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 
 from api.auth import PrincipalDep
-from api.deps import LibraryDep, SessionDep, SettingsDep
+from api.deps import LibraryDep, SessionDep, SessionFactoryDep, SettingsDep
 from chainmap.auth.model import ROLE_LABELS, NotAuthenticated, Role
+from chainmap.store.db import session_scope
 from chainmap.store.models import AuditRow
 from chainmap.users import (
     authenticate,
@@ -72,7 +73,7 @@ class ApiKeyRead(BaseModel):
 def token(
     request: Request,
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
-    session: SessionDep,
+    factory: SessionFactoryDep,
     settings: SettingsDep,
 ) -> TokenRead:
     """用户名密码换取访问令牌（失败过多将暂时锁定）/ sign in: username and password → token."""
@@ -81,7 +82,11 @@ def token(
     key = f"{form.username.strip()}|{client}"
     limiter.check(key)
     try:
-        user = authenticate(session, username=form.username, password=form.password)
+        # Argon2 is CPU- and memory-hard on purpose: a few verifications at a time per
+        # process, each in a short transaction of its own, so a crowd signing in at once
+        # queues here instead of holding every pooled connection while it hashes.
+        with request.app.state.password_slots, session_scope(factory) as session:
+            user = authenticate(session, username=form.username, password=form.password)
     except NotAuthenticated:
         limiter.failed(key)
         raise

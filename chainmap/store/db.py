@@ -48,7 +48,11 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             conn.exec_driver_sql("BEGIN")
 
         return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    # Up to 40 connections: one per thread of the server's thread pool (AnyIO's default), so
+    # a busy worker's requests queue for a thread, never for a connection (two workers stay
+    # under PostgreSQL's default max_connections of 100).
+    options: dict[str, Any] = {"pool_size": 10, "max_overflow": 30, **kwargs}
+    return create_engine(url, pool_pre_ping=True, **options)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
