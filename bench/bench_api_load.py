@@ -31,7 +31,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from bench.common import free_port, machine, wait_healthy
+from bench.common import machine, serve_api
 from chainmap.settings import PROJECT_ROOT
 from chainmap.store import db
 from chainmap.store.models import EnterpriseRow
@@ -178,24 +178,11 @@ def main() -> None:
             check=True,
             stdout=subprocess.DEVNULL,
         )
-        port = free_port()
-        server = subprocess.Popen(
-            [sys.executable, "-m", "api", "--port", str(port), "--workers", "2"],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        base = f"http://127.0.0.1:{port}"
         tally = Tally()
-        try:
-            wait_healthy(base)
+        with serve_api(url, workers=2, env=env) as base:
             t0 = time.perf_counter()
-            stop = t0 + SECONDS
-            asyncio.run(_run(base, stop, tally))
+            asyncio.run(_run(base, t0 + SECONDS, tally))
             wall = time.perf_counter() - t0
-        finally:
-            server.terminate()
-            server.wait(timeout=60)
         lost, found = _verify(url, tally)
     finally:
         if on_pg:

@@ -13,9 +13,6 @@ from __future__ import annotations
 
 import os
 import random
-import socket
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -27,7 +24,7 @@ import httpx
 import numpy as np
 from sqlalchemy import text
 
-from bench.common import bench_api_key, machine, summary, timings
+from bench.common import bench_api_key, machine, serve_api, summary, timings
 from chainmap.carriers import (
     CandidateArrays,
     CarrierStatus,
@@ -94,12 +91,6 @@ def _factories(n: int, today: date) -> list[Factory]:
     return out
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextmanager
 def _database() -> Iterator[tuple[str, str]]:
     pg = os.environ.get("BENCH_DATABASE_URL")
@@ -119,35 +110,6 @@ def _database() -> Iterator[tuple[str, str]]:
         yield f"sqlite:///{Path(tmp) / 'bench.db'}", "SQLite file"
 
 
-@contextmanager
-def _server(url: str) -> Iterator[str]:
-    """``python -m api`` in its own process (its own GIL), as ``make run`` serves it."""
-    port = _free_port()
-    env = {**os.environ, "CHAINMAP_DATABASE_URL": url}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "api", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline or proc.poll() is not None:
-                raise RuntimeError("the server did not start")
-            time.sleep(0.1)
-        yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-
-
 def bench_query(n: int) -> None:
     today = date.today()
     with _database() as (url, backend):
@@ -164,7 +126,7 @@ def bench_query(n: int) -> None:
         engine.dispose()
         print(f"{backend}: inserted {n:,} factories in {time.perf_counter() - t0:.1f} s")
         auth = {"X-API-Key": key}
-        with _server(url) as base, httpx.Client(base_url=base, timeout=30, headers=auth) as c:
+        with serve_api(url) as base, httpx.Client(base_url=base, timeout=30, headers=auth) as c:
             all_samples: list[float] = []
             for q in QUERIES:
                 r = c.get("/carriers/factories", params=q)  # type: ignore[arg-type]

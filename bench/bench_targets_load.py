@@ -14,16 +14,13 @@ from __future__ import annotations
 import asyncio
 import os
 import random
-import socket
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import httpx
 
-from bench.common import bench_api_key, machine
+from bench.common import bench_api_key, machine, serve_api
 from bench.synthetic import synthetic_city
 from chainmap.carrier_service import create_factory, create_park
 from chainmap.carriers import Park
@@ -104,12 +101,6 @@ def _pct(ordered: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
 
 
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 async def _load(
     base: str, segments: list[str], key: str, concurrency: int
 ) -> tuple[list[float], int]:
@@ -153,22 +144,7 @@ def main() -> None:
         t0 = time.perf_counter()
         segments, key = _fill(url)
         print(f"machine: {machine()}; {N:,} candidates loaded in {time.perf_counter() - t0:.0f} s")
-        port = _port()
-        env = {**os.environ, "CHAINMAP_DATABASE_URL": url, "PYTHONPATH": str(PROJECT_ROOT)}
-        server = subprocess.Popen(
-            [sys.executable, "-m", "api", "--port", str(port), "--workers", "2"],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            for _ in range(120):
-                try:
-                    if httpx.get(f"{base}/health", timeout=2).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    time.sleep(0.5)
+        with serve_api(url, workers=2) as base:
             t0 = time.perf_counter()
             warm, fast = [], 0
             while fast < 20 and len(warm) < 200:  # until both workers answer fast
@@ -196,6 +172,3 @@ def main() -> None:
                     f"{len(lat) / wall:.0f} req/s; errors {errors}",
                     flush=True,
                 )
-        finally:
-            server.terminate()
-            server.wait(timeout=30)

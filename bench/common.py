@@ -5,8 +5,11 @@ from __future__ import annotations
 import os
 import platform
 import statistics
+import subprocess
+import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 
 from sqlalchemy.orm import Session
 
@@ -53,12 +56,16 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def wait_healthy(base: str, *, seconds: float = 60) -> None:
+def wait_healthy(
+    base: str, *, seconds: float = 120, proc: subprocess.Popen[bytes] | None = None
+) -> None:
     """Wait until ``GET base/health`` answers 200 (a server just started as a subprocess)."""
     import httpx
 
     deadline = time.perf_counter() + seconds
     while time.perf_counter() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"the server exited with {proc.returncode} before answering")
         try:
             if httpx.get(f"{base}/health", timeout=2).status_code == 200:
                 return
@@ -66,6 +73,43 @@ def wait_healthy(base: str, *, seconds: float = 60) -> None:
             pass
         time.sleep(0.3)
     raise RuntimeError(f"{base} did not become healthy within {seconds:.0f} s")
+
+
+@contextmanager
+def serve_api(url: str, *, workers: int = 1, env: Mapping[str, str] | None = None) -> Iterator[str]:
+    """``python -m api`` on a free loopback port in its own process(es), as ``make run``
+    serves it; yields the base URL once it is healthy and stops it afterwards."""
+    from chainmap.settings import PROJECT_ROOT
+
+    port = free_port()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "api",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+        ],
+        env={
+            **os.environ,
+            "CHAINMAP_DATABASE_URL": url,
+            "PYTHONPATH": str(PROJECT_ROOT),
+            **(env or {}),
+        },
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(base, proc=proc)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=60)
 
 
 def bench_api_key(session: Session, *, role: str = "viewer") -> str:
