@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, File, Path, Query, Request, Response, UploadFile
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from sqlalchemy.orm import Session
 
 from api.deps import LibraryDep, SessionDep, SettingsDep
 from api.schemas_carriers import (
@@ -37,6 +38,7 @@ from chainmap.carrier_service import CarrierQuery
 from chainmap.carriers import CarrierKind, CarrierStatus, Factory, LandParcel, Park
 from chainmap.io.carrier_rows import FACTORY_COLUMNS, LAND_COLUMNS
 from chainmap.leads import today_utc
+from chainmap.services import Page
 from chainmap.settings import Settings
 
 router = APIRouter(prefix="/carriers", tags=["carriers"])
@@ -60,6 +62,34 @@ def _read(c: Factory | LandParcel, settings: Settings) -> FactoryRead | LandRead
     if isinstance(c, Factory):
         return FactoryRead.build(c, today=today_utc(), stale_after_days=days)
     return LandRead.build(c, today=today_utc(), stale_after_days=days)
+
+
+def _factories(
+    session: Session, settings: Settings, q: CarrierQuery
+) -> tuple[Page[Factory], list[FactoryRead]]:
+    """A page of factories and their answers, stale flags as of one today."""
+    today, days = today_utc(), settings.carrier_stale_after_days
+    page = service.list_factories(session, q, today=today, stale_after_days=days)
+    return page, [FactoryRead.build(f, today=today, stale_after_days=days) for f in page.items]
+
+
+def _parcels(
+    session: Session, settings: Settings, q: CarrierQuery
+) -> tuple[Page[LandParcel], list[LandRead]]:
+    """A page of land parcels and their answers, stale flags as of one today."""
+    today, days = today_utc(), settings.carrier_stale_after_days
+    page = service.list_parcels(session, q, today=today, stale_after_days=days)
+    return page, [LandRead.build(p, today=today, stale_after_days=days) for p in page.items]
+
+
+def _geojson(
+    session: Session,
+    page: Page[Factory] | Page[LandParcel],
+    items: list[FactoryRead] | list[LandRead],
+) -> Response:
+    return _feature_collection(
+        items, service.parks(session), total=page.total, limit=page.limit, offset=page.offset
+    )
 
 
 def _json(model: BaseModel) -> Response:
@@ -218,13 +248,9 @@ def list_factories(
         min_load=min_load,
         min_power=min_power,
     )
-    days = settings.carrier_stale_after_days
-    page = service.list_factories(session, q, today=today_utc(), stale_after_days=days)
-    items = [FactoryRead.build(f, today=today_utc(), stale_after_days=days) for f in page.items]
+    page, items = _factories(session, settings, q)
     if format == "geojson":
-        return _feature_collection(
-            items, service.parks(session), total=page.total, limit=limit, offset=offset
-        )
+        return _geojson(session, page, items)
     out = FactoryPage(total=page.total, limit=page.limit, offset=page.offset, items=items)
     return _json(out)
 
@@ -241,12 +267,8 @@ def factories_geojson(
 ) -> Response:
     """厂房 GeoJSON（地图）/ factories as a FeatureCollection."""
     q = CarrierQuery(park=park, status=status, stale=stale, limit=limit, offset=offset)
-    days = settings.carrier_stale_after_days
-    page = service.list_factories(session, q, today=today_utc(), stale_after_days=days)
-    items = [FactoryRead.build(f, today=today_utc(), stale_after_days=days) for f in page.items]
-    return _feature_collection(
-        items, service.parks(session), total=page.total, limit=limit, offset=offset
-    )
+    page, items = _factories(session, settings, q)
+    return _geojson(session, page, items)
 
 
 @router.get("/land", response_model=LandPage)
@@ -280,13 +302,9 @@ def list_land(
         offset=offset,
         site_ready=site_ready,
     )
-    days = settings.carrier_stale_after_days
-    page = service.list_parcels(session, q, today=today_utc(), stale_after_days=days)
-    items = [LandRead.build(p, today=today_utc(), stale_after_days=days) for p in page.items]
+    page, items = _parcels(session, settings, q)
     if format == "geojson":
-        return _feature_collection(
-            items, service.parks(session), total=page.total, limit=limit, offset=offset
-        )
+        return _geojson(session, page, items)
     out = LandPage(total=page.total, limit=page.limit, offset=page.offset, items=items)
     return _json(out)
 
@@ -303,12 +321,8 @@ def land_geojson(
 ) -> Response:
     """地块 GeoJSON（地图）/ land parcels as a FeatureCollection."""
     q = CarrierQuery(park=park, status=status, stale=stale, limit=limit, offset=offset)
-    days = settings.carrier_stale_after_days
-    page = service.list_parcels(session, q, today=today_utc(), stale_after_days=days)
-    items = [LandRead.build(p, today=today_utc(), stale_after_days=days) for p in page.items]
-    return _feature_collection(
-        items, service.parks(session), total=page.total, limit=limit, offset=offset
-    )
+    page, items = _parcels(session, settings, q)
+    return _geojson(session, page, items)
 
 
 @router.post("/factories", response_model=FactoryRead, status_code=201)
