@@ -55,7 +55,7 @@ def _own_chain(principal: Principal, chain_id: str) -> None:
 
 
 def _visible(principal: Principal, leads: list[Lead]) -> list[Lead]:
-    if principal.chains is None or principal.role is not Role.chain_leader:
+    if principal.role is not Role.chain_leader:  # everyone else sees every chain
         return leads
     return [lead for lead in leads if sees_chain(principal, lead.chain_id)]
 
@@ -123,7 +123,7 @@ def list_leads(
     """线索列表（链长只见本链线索）/ list leads with filters (a chain leader: own chains)."""
     if chain is not None:
         _own_chain(principal, chain)
-    scope = principal.chains if principal.role is Role.chain_leader else None
+    scope = frozenset(principal.chains or ()) if principal.role is Role.chain_leader else None
     page = pipeline_service.list_leads(
         session,
         LeadQuery(chain, segment, team, owner, leader, stage, enterprise_id, limit, offset, scope),

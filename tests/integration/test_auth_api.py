@@ -205,3 +205,16 @@ def test_security_headers_and_no_internals_in_errors(auth_client: TestClient) ->
     assert "frame-ancestors 'none'" in r.headers["content-security-policy"]
     missing = auth_client.get("/no/such/route")
     assert missing.status_code == 404 and "Traceback" not in missing.text
+
+
+def test_a_chain_leader_without_chains_sees_no_leads(client: TestClient) -> None:
+    from api.auth import get_principal
+    from chainmap.auth.model import Principal, Role
+
+    _lead(client, {}, "常州隔膜科技有限公司", "nev-battery", "湿法隔膜")
+    assert client.get("/leads").json()["total"] == 1  # the admin sees it
+    nobody = Principal(user_id=9, username="empty", role=Role.chain_leader, chains=None)
+    client.app.dependency_overrides[get_principal] = lambda: nobody  # type: ignore[attr-defined]
+    assert client.get("/leads").json()["total"] == 0
+    assert client.get("/leads/flags", params={"today": "2030-01-01"}).json() == []
+    assert client.get("/leads/metrics", params={"period": "2026-09"}).json()[0]["leads"] == 0
