@@ -51,23 +51,8 @@ def _before_commit(session: Session) -> None:
     if _REQUEST_KEY not in session.info:
         return
     summary = session.info.pop(_REQUEST_KEY)
-    who = _who(session)
-    session.connection().execute(
-        insert(AuditRow),
-        [
-            {
-                "at": utcnow(),
-                "actor": who["actor"],
-                "user_id": who["user_id"],
-                "request": who["request"][:300],
-                "action": "request",
-                "table_name": "",
-                "record_id": None,
-                "before": None,
-                "after": summary,
-            }
-        ],
-    )
+    entry = _entry(_who(session), utcnow(), "request", "", None, None, summary)
+    session.connection().execute(insert(AuditRow), [entry])
 
 
 def install(factory: sessionmaker[Session]) -> sessionmaker[Session]:
@@ -135,6 +120,29 @@ def _record_id(obj: Any) -> str | None:
     return "/".join(str(part) for part in key)
 
 
+def _entry(
+    who: dict[str, Any],
+    at: datetime,
+    action: str,
+    table: str,
+    record_id: str | None,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+) -> dict[str, Any]:
+    """One ``audit_log`` row."""
+    return {
+        "at": at,
+        "actor": who["actor"],
+        "user_id": who["user_id"],
+        "request": who["request"][:300],
+        "action": action,
+        "table_name": table,
+        "record_id": record_id,
+        "before": before,
+        "after": after,
+    }
+
+
 def _after_flush(session: Session, _context: Any) -> None:
     who, at, rows = _who(session), utcnow(), []
     batches = (("insert", session.new), ("update", session.dirty), ("delete", session.deleted))
@@ -155,18 +163,6 @@ def _after_flush(session: Session, _context: Any) -> None:
                 if not changed_after and not changed_before:
                     continue
                 before, after = changed_before, changed_after
-            rows.append(
-                {
-                    "at": at,
-                    "actor": who["actor"],
-                    "user_id": who["user_id"],
-                    "request": who["request"][:300],
-                    "action": action,
-                    "table_name": name,
-                    "record_id": _record_id(obj),
-                    "before": before,
-                    "after": after,
-                }
-            )
+            rows.append(_entry(who, at, action, name, _record_id(obj), before, after))
     if rows:
         session.connection().execute(insert(AuditRow), rows)
