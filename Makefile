@@ -5,8 +5,9 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install run test lint bench clean
+.PHONY: install browser run test lint bench clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "chainmap needs Python >= 3.11")'
@@ -26,8 +27,17 @@ run: install
 	$(BIN)/chainmap demo load
 	$(BIN)/python -m api --host $(HOST) --port $(PORT)
 
+## Debian's Chromium and CJK fonts for the browser tests (tests/e2e); skipped when present
+browser:
+	@if [ -z "$$CHAINMAP_CHROMIUM" ] && ! command -v chromium >/dev/null \
+	    || ! fc-list 2>/dev/null | grep -q "Noto Sans CJK"; then \
+	  echo "installing chromium and fonts-noto-cjk for the browser tests"; \
+	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive \
+	    $(SUDO) apt-get install -y -q --no-install-recommends chromium fonts-noto-cjk; \
+	fi
+
 ## Install dev dependencies and run every test (PostgreSQL too when CHAINMAP_TEST_DATABASE_URL is set)
-test: install
+test: install browser
 	$(BIN)/pytest
 
 lint: install

@@ -11,11 +11,13 @@ from typing import Any
 
 from fastapi import Depends, FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
 
 from api.auth import authorize
 from api.errors import install_error_handlers
 from api.routers import auth, carriers, chains, enterprises, health, leads, meetings, relations
 from api.security import SecurityHeadersMiddleware
+from api.web import docs, pages
 from chainmap.auth.credentials import LoginLimiter
 from chainmap.carrier_candidates import CandidateCache
 from chainmap.chains import load_chain_library
@@ -78,6 +80,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,  # served offline by api.web.docs
+        redoc_url=None,
         dependencies=[Depends(authorize)],
     )
     install_error_handlers(app)
@@ -108,4 +112,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(meetings.router)
     app.include_router(relations.router)
     app.include_router(carriers.router)
+    app.include_router(pages.router)
+    app.include_router(docs.router)
+    app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")
+    app.mount(docs.ASSETS, StaticFiles(directory=docs.SWAGGER_DIR), name="swagger")
     return app

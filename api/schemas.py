@@ -21,6 +21,7 @@ from chainmap.domain import (
 )
 from chainmap.domain import Chain as ChainModel
 from chainmap.freshness import is_stale
+from chainmap.layout import layered_layout
 from chainmap.matching.components import COMPONENT_LABELS
 from chainmap.pipeline import Stage as PipelineStage
 from chainmap.store.models import LeadRow
@@ -64,6 +65,8 @@ class SegmentNode(BaseModel):
     local_count: int = Field(description="本地企业数 / local enterprises")
     local_strength: float = Field(description="本地企业实力合计 / summed strength")
     override: OverrideRead | None = None
+    column: int = Field(default=0, description="图上列：0 为最上游 / drawing column, 0 = upstream")
+    row: int = Field(default=0, description="列内行序 / row within the column")
 
 
 class LinkRead(BaseModel):
@@ -84,6 +87,7 @@ class ChainGraphRead(BaseModel):
     @classmethod
     def build(cls, chain: ChainModel, presence: dict[str, SegmentPresence]) -> ChainGraphRead:
         nodes = []
+        places = layered_layout(chain)
         for seg in chain.segments:
             p = presence[seg.id]
             nodes.append(
@@ -105,6 +109,8 @@ class ChainGraphRead(BaseModel):
                     )
                     if p.override
                     else None,
+                    column=places[seg.id].column,
+                    row=places[seg.id].row,
                 )
             )
         return cls(

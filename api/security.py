@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-# The interactive docs load Swagger UI / ReDoc scripts and styles from their CDN.
+# Swagger UI (served from the swagger-ui-py package) needs an inline script of its own.
 _DOCS = ("/docs", "/redoc")
 _CSP = (
     "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from api.auth import PrincipalDep
 from api.deps import LibraryDep, SessionDep, SessionFactoryDep, SettingsDep
-from chainmap.auth.model import ROLE_LABELS, NotAuthenticated, Role
+from chainmap.auth.model import ROLE_LABELS, ROLE_PERMISSIONS, NotAuthenticated, Role
 from chainmap.store.db import session_scope
 from chainmap.store.models import AuditRow
 from chainmap.users import (
@@ -41,6 +41,9 @@ class MeRead(BaseModel):
     role_label: str
     chains: list[str] | None = Field(description="负责的产业链；null 为全部 / null = all")
     via_api_key: bool
+    permissions: list[str] = Field(
+        description="本角色的权限，页面据此显示操作 / what the role may do"
+    )
 
 
 class UserCreate(BaseModel):
@@ -109,6 +112,7 @@ def me(principal: PrincipalDep) -> MeRead:
         role_label=ROLE_LABELS[principal.role],
         chains=sorted(principal.chains) if principal.chains is not None else None,
         via_api_key=principal.via_api_key,
+        permissions=sorted(p.value for p in ROLE_PERMISSIONS[principal.role]),
     )
 
 

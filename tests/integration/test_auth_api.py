@@ -48,6 +48,11 @@ def test_sign_in_then_who_am_i(auth_client: TestClient, users: None) -> None:
     me = auth_client.get("/auth/me", headers=h).json()
     assert me["username"] == "li" and me["role"] == "chain_leader"
     assert me["chains"] == ["nev-battery"] and me["role_label"] == "链长/产业链工作组"
+    # the pages show a chain leader the override and create-lead buttons, not the meeting pack
+    assert {"status:write", "leads:write"} <= set(me["permissions"])
+    assert "meetings:read" not in me["permissions"]
+    viewer = auth_client.get("/auth/me", headers=headers(auth_client, "guancha")).json()
+    assert not [p for p in viewer["permissions"] if p.endswith(":write")]
 
 
 def test_wrong_password_and_unknown_user_get_the_same_answer(

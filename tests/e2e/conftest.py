@@ -1,0 +1,136 @@
+"""Browser tests: the real app served by uvicorn on the bundled demo city (a throwaway SQLite
+file, as after ``make run``), driven by Playwright in Debian's headless Chromium.
+
+Chromium is installed by ``make test`` (``make browser``); when it is missing the tests fail
+with that instruction rather than being skipped. Screenshots go to ``test-artifacts/``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+DEMO_PASSWORD = "chainmap-demo"
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def chromium_path() -> str:
+    found = os.environ.get("CHAINMAP_CHROMIUM") or shutil.which("chromium")
+    if not found:
+        pytest.fail(
+            "找不到 Chromium：请运行 make test（会安装 chromium）/ Chromium not found: "
+            "`make test` installs Debian's chromium, or set CHAINMAP_CHROMIUM",
+            pytrace=False,
+        )
+    return found
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``make run`` in miniature: migrate, load the demo city, serve it."""
+    db_file = tmp_path_factory.mktemp("e2e") / "demo.db"
+    env = {
+        **os.environ,
+        "CHAINMAP_DATABASE_URL": f"sqlite:///{db_file}",
+        "CHAINMAP_SECRET_KEY": "e2e-secret-key-for-browser-tests-only",
+    }
+    env.pop("CHAINMAP_TEST_DATABASE_URL", None)
+    cli = [str(Path(sys.executable).with_name("chainmap"))]
+    for args in (["db", "upgrade"], ["demo", "load"]):
+        subprocess.run([*cli, *args], env=env, check=True, capture_output=True, timeout=600)
+    port = _free_port()
+    log = (tmp_path_factory.getbasetemp() / "e2e-server.log").open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "api", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"the app did not start; see {log.name}", pytrace=False)
+            time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    b = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
+    yield b
+    b.close()
+
+
+@pytest.fixture
+def page(browser: Browser, live_server: str) -> Iterator[Page]:
+    context = browser.new_context(
+        base_url=live_server,
+        locale="zh-CN",
+        viewport={"width": 1440, "height": 900},
+        accept_downloads=True,
+    )
+    context.set_default_timeout(15_000)
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield pg
+    context.close()
+    assert not errors, f"script errors on the page: {errors}"
+
+
+def login(page: Page, username: str) -> None:
+    page.goto("/ui/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/ui/")
+
+
+def screenshot(page: Page, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
