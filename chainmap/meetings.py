@@ -12,9 +12,14 @@ from sqlalchemy.orm import Session
 
 from chainmap.domain import Chain
 from chainmap.pipeline import parse_period
-from chainmap.report.pack import FlagThresholds, MeetingPack, build_pack
+from chainmap.report.pack import (
+    FlagThresholds,
+    MeetingPack,
+    build_pack_from_digests,
+    pack_days,
+)
 from chainmap.settings import Settings
-from chainmap.store.leads_repo import load_pipeline
+from chainmap.store.leads_repo import load_pack_inputs
 
 
 def bimonthly_pack(
@@ -29,11 +34,12 @@ def bimonthly_pack(
     as of ``today``. Raises InvalidPeriod (field ``period``) for anything but YYYY-MM."""
     p = parse_period(period)
     with _cyclic_gc_paused():
-        leads, changes, arrivals = load_pipeline(session, texts_within=p)
-        return build_pack(
-            leads=leads,
-            changes=changes,
-            arrivals=arrivals,
+        got = load_pack_inputs(session, period=p, days=pack_days(period=p, today=today))
+        return build_pack_from_digests(
+            leads=got.leads,
+            arrivals=got.arrivals,
+            digests=got.digests,
+            moves=got.moves,
             period=p,
             today=today,
             chain_names={c.id: c.name for c in library.values()},

@@ -20,12 +20,13 @@ leads created after ``today`` are never flagged.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from operator import attrgetter
 
+from chainmap.pipeline.digest import HistoryDays, HistoryDigest, digest_history
 from chainmap.pipeline.metrics import build_timelines
 from chainmap.pipeline.stages import (
     FundsArrival,
@@ -96,35 +97,19 @@ def _level(days: int, threshold: int, red_factor: float) -> FlagLevel | None:
     return None
 
 
-def _reached_since(t: LeadTimeline, upto: int, stage: Stage) -> date:
-    """``t.reached_since(stage, day)`` for a lead at or beyond ``stage`` on that day, where
-    ``upto`` changes had been made by then: the day it last moved to at-or-beyond ``stage``,
-    or its creation date if it was created there."""
-    target, changes = _RANK[stage], t.changes
-    initial = changes[0].from_stage if changes else t.lead.stage
-    there = initial is not None and _RANK[initial] >= target
-    since = t.lead.created_on
-    for c in changes[:upto]:
-        now_there = _RANK[c.to_stage] >= target
-        if now_there and not there:
-            since = c.changed_on
-        there = now_there
-    return since
-
-
 def _lead_flags(
-    t: LeadTimeline, today: date, limits: dict[FlagKind, int], red_factor: float
+    lead: Lead,
+    paid: Sequence[FundsArrival],
+    d: HistoryDigest,
+    today: date,
+    limits: dict[FlagKind, int],
+    red_factor: float,
 ) -> list[Flag]:
-    # Changes and arrivals are in date order: those made by ``today`` are prefixes, found by
-    # binary search (``t.stage_at(today)`` and the other timeline readings, without scans).
-    lead, changes, paid = t.lead, t.changes, t.arrivals
+    # The digest was read as of ``today``; arrivals are in date order, so those made by
+    # ``today`` are a prefix, found by binary search.
     if today < lead.created_on:
         return []
-    upto = bisect_right(changes, today, key=_ON) if changes else 0
-    if upto:
-        stage = changes[upto - 1].to_stage
-    else:
-        stage = (changes[0].from_stage if changes else lead.stage) or Stage.clue
+    stage = d.at_as_of or d.initial or Stage.clue
     rank = _RANK[stage]  # -1 for 终止
     if rank < 0:
         return []
@@ -137,7 +122,7 @@ def _lead_flags(
     found: list[tuple[FlagKind, date, FlagLevel, str, str]] = []
 
     if signed and not started:
-        since = _reached_since(t, upto, Stage.signed)
+        since = d.signed_since or lead.created_on
         days = (today - since).days
         level = _level(days, limits[FlagKind.signed_not_started], red_factor)
         if level is not None:
@@ -151,7 +136,7 @@ def _lead_flags(
                 )
             )
     if lead.claimed_on is not None and not signed:
-        last = changes[upto - 1].changed_on if upto else None
+        last = d.last_change_on
         since = max(lead.claimed_on, last) if last else lead.claimed_on
         days = (today - since).days
         level = _level(days, limits[FlagKind.claim_idle], red_factor)
@@ -172,7 +157,7 @@ def _lead_flags(
     paid_by = bisect_right(paid, today, key=_ARRIVED_ON) if paid else 0
     funded = sum(map(_AMOUNT, paid[:paid_by])) if paid_by else 0
     if started and not (contracted > 0 and funded >= contracted):
-        began = _reached_since(t, upto, Stage.construction_started)
+        began = d.started_since or lead.created_on
         arrived = paid[paid_by - 1].arrived_on if paid_by else None
         if arrived is not None and arrived > began:
             days = (today - arrived).days
@@ -265,8 +250,38 @@ def timeline_flags(
     }
     if any(v <= 0 for v in limits.values()) or red_factor < 1:
         raise ValueError("flag thresholds must be positive and red_factor at least 1")
+    days = HistoryDays(today, today, today, today)
+    return digest_flags(
+        ((t.lead, t.arrivals, digest_history(t, days)) for t in timelines),
+        today=today,
+        signed_not_started_days=signed_not_started_days,
+        claimed_idle_days=claimed_idle_days,
+        started_no_funds_days=started_no_funds_days,
+        red_factor=red_factor,
+    )
+
+
+def digest_flags(
+    entries: Iterable[tuple[Lead, Sequence[FundsArrival], HistoryDigest]],
+    *,
+    today: date,
+    signed_not_started_days: int = 180,
+    claimed_idle_days: int = 60,
+    started_no_funds_days: int = 90,
+    red_factor: float = 1.5,
+) -> list[Flag]:
+    """:func:`flags` from each lead's arrivals (in date order) and :class:`HistoryDigest`
+    read with ``as_of`` = ``today``: what the meeting pack uses when the store has digested
+    the history in SQL."""
+    limits = {
+        FlagKind.signed_not_started: signed_not_started_days,
+        FlagKind.claim_idle: claimed_idle_days,
+        FlagKind.started_no_funds: started_no_funds_days,
+    }
+    if any(v <= 0 for v in limits.values()) or red_factor < 1:
+        raise ValueError("flag thresholds must be positive and red_factor at least 1")
     out: list[Flag] = []
-    for t in timelines:
-        out.extend(_lead_flags(t, today, limits, red_factor))
+    for lead, paid, d in entries:
+        out.extend(_lead_flags(lead, paid, d, today, limits, red_factor))
     out.sort(key=lambda f: (f.level is not FlagLevel.red, -f.days, f.lead_id, f.kind.value))
     return out

@@ -56,6 +56,7 @@ from datetime import date, timedelta
 from operator import attrgetter
 from typing import Literal, NamedTuple
 
+from chainmap.pipeline.digest import HistoryDays, HistoryDigest, digest_history
 from chainmap.pipeline.stages import (
     SIZE_BAND_MIN_WAN,
     STAGE_ORDER,
@@ -328,32 +329,21 @@ def build_timelines(
     return out
 
 
-def _initial(t: LeadTimeline) -> Stage | None:
-    """The stage before the first change (``LeadTimeline`` reads it the same way)."""
-    return t.changes[0].from_stage if t.changes else t.lead.stage
+def arrivals_by_lead(arrivals: Iterable[FundsArrival]) -> dict[int, tuple[FundsArrival, ...]]:
+    """Each lead's arrivals in date order (same-day ones as given), as timelines hold them."""
+    money: dict[int, list[FundsArrival]] = {}
+    for a in arrivals:
+        money.setdefault(a.lead_id, []).append(a)
+    return {k: tuple(sorted(v, key=_ARRIVED_ON)) for k, v in money.items()}
 
 
-def _top(changes: Sequence[StageChange], lo: int, hi: int) -> int:
-    """The highest rank among ``changes[lo:hi]``'s stages (-1 for none)."""
-    return max(map(_HELD_RANK.__getitem__, map(_TO, changes[lo:hi])), default=-1)
-
-
-def _held(t: LeadTimeline, upto: int) -> int:
-    """The highest rank the lead has held up to and including its first ``upto`` changes
-    (-1 for none) — ``t.ever_reached_by`` for the day by which those changes were made."""
-    best = -1 if (initial := _initial(t)) is None else _HELD_RANK[initial]
-    return max(best, _top(t.changes, 0, upto))
-
-
-def _kept(t: LeadTimeline) -> bool:
-    """``t.ever_reached_by(milestone_stage, milestone_due_on)``, by binary search."""
-    lead = t.lead
+def _kept(lead: Lead, d: HistoryDigest, base: int) -> bool:
+    """``t.ever_reached_by(milestone_stage, milestone_due_on)`` from the digest (``base`` is
+    the rank of the stage before the first change). A 终止 milestone is never kept."""
     due_on, target = lead.milestone_due_on, _RANK.get(lead.milestone_stage)
-    if due_on is None or target is None:  # 终止 as a milestone: as the timeline answers it
-        return due_on is not None and t.ever_reached_by(lead.milestone_stage, due_on)
-    if due_on < lead.created_on:
+    if due_on is None or target is None or due_on < lead.created_on:
         return False
-    return _held(t, bisect_right(t.changes, due_on, key=_ON)) >= target
+    return max(base, d.held_due) >= target
 
 
 def _size_bands(amount: float) -> tuple[SizeBand, ...]:
@@ -447,7 +437,8 @@ class _Figured:
 
     def add(
         self,
-        t: LeadTimeline,
+        lead: Lead,
+        paid: Sequence[FundsArrival],
         now: Stage,
         then: Stage | None,
         best_by_end: int,
@@ -457,7 +448,7 @@ class _Figured:
         """The lead's figures, given its stages at the end of the period and of the day
         before, the highest rank it held by the end, its size bands, and whether it reached
         its milestone by the due day."""
-        lead, end = t.lead, self.period.end
+        end = self.period.end
         reached, milestones, newly_signed, signed, started = _DERIVED[(now, then)]
         due_on = lead.milestone_due_on
         due = due_on is not None and due_on <= end and best_by_end >= _SIGNED
@@ -465,7 +456,6 @@ class _Figured:
         if self.keep or signed:
             # Arrivals are in date order: those by the end are a prefix, those within the
             # period a slice of it, summed in the same order as the timeline's own sums.
-            paid = t.arrivals
             j = bisect_right(paid, end, key=_ARRIVED_ON) if paid else 0
             i = bisect_left(paid, self.period.start, 0, j, key=_ARRIVED_ON) if j else 0
             f = LeadFigures(
@@ -591,26 +581,40 @@ def period_figures(
     (['尖刀班'], (1,))
     """
     prev = period.previous()
+    days = HistoryDays.of(
+        start=period.start, end=period.end, previous_start=prev.start, as_of=period.end
+    )
+    return digest_figures(
+        ((t.lead, t.arrivals, digest_history(t, days)) for t in timelines),
+        period=period,
+        group_bys=group_bys,
+    )
+
+
+def digest_figures(
+    entries: Iterable[tuple[Lead, Sequence[FundsArrival], HistoryDigest]],
+    *,
+    period: Period,
+    group_bys: Sequence[GroupBy | None] = (None,),
+) -> PeriodFigures:
+    """:func:`period_figures` from each lead's arrivals (in date order) and
+    :class:`HistoryDigest` read at this period's days (``as_of`` is not read): what the
+    meeting pack uses when the store has digested the history in SQL."""
+    prev = period.previous()
     end, d1, d0 = period.end, prev.end, prev.start - timedelta(days=1)
     now, before = _Figured(period, keep=True), _Figured(prev, keep=False)
-    kept: list[LeadTimeline] = []
-    for t in timelines:
-        lead, changes = t.lead, t.changes
+    leads: list[Lead] = []
+    for lead, paid, d in entries:
         created = lead.created_on
         if created > end:
             continue
-        kept.append(t)
+        leads.append(lead)
         # The stage in force at the end of each day, as t.stage_at reads it: the last change
         # made by then, else the stage before the first change, else 线索.
-        i2 = i1 = i0 = 0
-        if changes:
-            i2 = bisect_right(changes, end, key=_ON)
-            i1 = bisect_right(changes, d1, 0, i2, key=_ON)
-            i0 = bisect_right(changes, d0, 0, i1, key=_ON)
-        fallback = _initial(t) or Stage.clue
-        s2 = changes[i2 - 1].to_stage if i2 else fallback
-        s1 = None if d1 < created else changes[i1 - 1].to_stage if i1 else fallback
-        s0 = None if d0 < created else changes[i0 - 1].to_stage if i0 else fallback
+        fallback = d.initial or Stage.clue
+        s2 = d.at_end or fallback
+        s1 = None if d1 < created else d.at_before or fallback
+        s0 = None if d0 < created else d.at_before_previous or fallback
         bands = _size_bands(lead_amount_wan(lead))
         # Only a lead whose milestone falls due by the end can count in 合同履约率; whether
         # it was on time does not depend on the period.
@@ -618,14 +622,14 @@ def period_figures(
         best2 = best1 = -1
         on_time = False
         if due_on is not None and due_on <= end:
-            best1 = _held(t, i1)
-            best2 = max(best1, _top(changes, i1, i2))
-            on_time = best2 >= _SIGNED and _kept(t)
-        now.add(t, s2, s1, best2, bands, on_time)
+            base = -1 if d.initial is None else _HELD_RANK[d.initial]
+            best1 = max(base, d.held_before)
+            best2 = max(best1, d.held_end)
+            on_time = best2 >= _SIGNED and _kept(lead, d, base)
+        now.add(lead, paid, s2, s1, best2, bands, on_time)
         if s1 is not None:
-            before.add(t, s1, s0, best1, bands, on_time)
+            before.add(lead, paid, s1, s0, best1, bands, on_time)
 
-    leads = [t.lead for t in kept]
     ids_in_order = [lead.id for lead in leads]
     rows: dict[GroupBy | None, list[GroupMetrics]] = {}
     members: dict[tuple[GroupBy | None, str | None], tuple[int, ...]] = {}

@@ -14,12 +14,13 @@ pack for a past period reads the same whenever it is generated, like its figures
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from chainmap.pipeline.flags import Flag, FlagKind, FlagLevel, timeline_flags
+from chainmap.pipeline.digest import HistoryDays, HistoryDigest, digest_history, no_history
+from chainmap.pipeline.flags import Flag, FlagKind, FlagLevel, digest_flags
 from chainmap.pipeline.metrics import (
     BAND_MILESTONES,
     GroupBy,
@@ -29,14 +30,13 @@ from chainmap.pipeline.metrics import (
     Rate,
     ScoreRow,
     build_timelines,
-    period_figures,
+    digest_figures,
     scoreboard,
 )
 from chainmap.pipeline.stages import (
     STAGE_ORDER,
     FundsArrival,
     Lead,
-    LeadTimeline,
     SizeBand,
     Stage,
     StageChange,
@@ -129,7 +129,8 @@ class FlagSummary:
 @dataclass(frozen=True, slots=True)
 class MeetingPack:
     """Everything the 双月调度会 sees for one period. Rows keep their lead ids; ``figures``
-    holds what each counted lead contributes and ``timelines`` its history and arrivals."""
+    holds what each counted lead contributes, ``leads`` the lead itself and ``moves`` the
+    stage changes dated within the period (in date order; leads with none are absent)."""
 
     period: Period
     previous: Period
@@ -146,7 +147,8 @@ class MeetingPack:
     definitions: tuple[Definition, ...]
     chain_names: Mapping[str, str] = field(repr=False)
     figures: Mapping[int, LeadFigures] = field(repr=False)
-    timelines: Mapping[int, LeadTimeline] = field(repr=False)
+    leads: Mapping[int, Lead] = field(repr=False)
+    moves: Mapping[int, tuple[StageChange, ...]] = field(repr=False)
 
     def chain_label(self, chain_id: str) -> str:
         return self.chain_names.get(chain_id, chain_id)
@@ -177,12 +179,63 @@ def build_pack(
     >>> [(r.label, r.lead_ids) for r in pack.progress_by_chain], pack.overall.metrics.leads
     ([('新能源汽车', (1,))], 1)
     """
+    tls = build_timelines(leads, changes, arrivals, created_by=period.end)
+    days = pack_days(period=period, today=today)
+    return build_pack_from_digests(
+        leads=[t.lead for t in tls],
+        arrivals={t.lead.id: t.arrivals for t in tls if t.arrivals},
+        digests={t.lead.id: digest_history(t, days) for t in tls},
+        moves={
+            t.lead.id: moved
+            for t in tls
+            if (moved := tuple(c for c in t.changes if period.contains(c.changed_on)))
+        },
+        period=period,
+        today=today,
+        chain_names=chain_names,
+        thresholds=thresholds,
+    )
+
+
+def pack_days(*, period: Period, today: date) -> HistoryDays:
+    """The days a pack reads each lead's history at (flags as of ``min(today, end)``)."""
+    return HistoryDays.of(
+        start=period.start,
+        end=period.end,
+        previous_start=period.previous().start,
+        as_of=min(today, period.end),
+    )
+
+
+def build_pack_from_digests(
+    *,
+    leads: Sequence[Lead],
+    arrivals: Mapping[int, Sequence[FundsArrival]],
+    digests: Mapping[int, HistoryDigest],
+    moves: Mapping[int, tuple[StageChange, ...]],
+    period: Period,
+    today: date,
+    chain_names: Mapping[str, str],
+    thresholds: FlagThresholds | None = None,
+) -> MeetingPack:
+    """:func:`build_pack` from each lead's :class:`HistoryDigest` read at
+    :func:`pack_days` (a lead without one has no history), its arrivals in date order and the
+    period's stage changes, rather than from the whole history: what the store hands over
+    when it has digested a million stage changes in SQL. Same pack, figure for figure."""
     limits = thresholds or FlagThresholds()
     as_of = min(today, period.end)
-    tls = build_timelines(leads, changes, arrivals, created_by=period.end)
-    got = period_figures(tls, period=period, group_bys=(None, "chain", "team", "leader"))
+    kept = [lead for lead in leads if lead.created_on <= period.end]
+    entries = [
+        (
+            lead,
+            arrivals.get(lead.id, ()),
+            digests.get(lead.id) or no_history(lead.id, lead.stage),
+        )
+        for lead in kept
+    ]
+    got = digest_figures(entries, period=period, group_bys=(None, "chain", "team", "leader"))
     # A team's kind as its first lead records it.
-    kinds = {t.lead.owner_team: t.lead.owner_team_kind for t in reversed(tls)}
+    kinds = {lead.owner_team: lead.owner_team_kind for lead in reversed(kept)}
 
     def rows(group_by: GroupBy | None) -> list[ProgressRow]:
         out = []
@@ -208,8 +261,8 @@ def build_pack(
 
     [overall] = rows(None)
     teams = rows("team")
-    found = timeline_flags(
-        tls,
+    found = digest_flags(
+        entries,
         today=as_of,
         signed_not_started_days=limits.signed_not_started_days,
         claimed_idle_days=limits.claimed_idle_days,
@@ -238,7 +291,8 @@ def build_pack(
         definitions=definitions(period=period, as_of=as_of, thresholds=limits),
         chain_names=dict(chain_names),
         figures=got.leads,
-        timelines={t.lead.id: t for t in tls},
+        leads={lead.id: lead for lead in kept},
+        moves=dict(moves),
     )
 
 
@@ -303,8 +357,7 @@ def trace(pack: MeetingPack, row: ProgressRow | ScoreboardRow, figure: str) -> t
 
 def changes_in_period(pack: MeetingPack, lead_id: int) -> tuple[StageChange, ...]:
     """The stage changes of a lead dated within the period: what moved it in 本期新进入."""
-    t = pack.timelines[lead_id]
-    return tuple(c for c in t.changes if pack.period.contains(c.changed_on))
+    return pack.moves.get(lead_id, ())
 
 
 # --- definitions (口径说明) ----------------------------------------------------------------
@@ -531,7 +584,7 @@ def _score(r: ScoreboardRow) -> dict[str, Any]:
 
 
 def _flag(pack: MeetingPack, f: Flag) -> dict[str, Any]:
-    chain_id = pack.timelines[f.lead_id].lead.chain_id
+    chain_id = pack.leads[f.lead_id].chain_id
     return {
         "lead_id": f.lead_id,
         "level": f.level.value,
@@ -555,7 +608,7 @@ def _flag(pack: MeetingPack, f: Flag) -> dict[str, Any]:
 
 
 def _lead(pack: MeetingPack, f: LeadFigures) -> dict[str, Any]:
-    lead = pack.timelines[f.lead_id].lead
+    lead = pack.leads[f.lead_id]
     return {
         "lead_id": f.lead_id,
         "enterprise_name": lead.enterprise_name,

@@ -348,9 +348,9 @@ def _flags_sheet(wb: Any, pack: MeetingPack) -> None:
     _title(ws, f"红黄牌　{pack.period.label_zh}（截至 {pack.flags_as_of}）", len(_FLAG_HEADERS), 1)
     ws.append([f"共 {n} 张：红牌 {reds} 张，黄牌 {n - reds} 张。点名到人、到事、到问题。"])
     _headers(ws, _FLAG_HEADERS)
-    timelines = pack.timelines
+    leads = pack.leads
     for f in pack.flags:
-        chain_id = timelines[f.lead_id].lead.chain_id
+        chain_id = leads[f.lead_id].chain_id
         ws.append(
             [
                 f.level.label,
@@ -444,7 +444,7 @@ def _details_sheet(wb: Any, pack: MeetingPack) -> None:
     _setup(ws, widths, title_rows="1:1", freeze="C2")
     _headers(ws, _DETAIL_HEADERS)
     for f in pack.figures.values():
-        lead = pack.timelines[f.lead_id].lead
+        lead = pack.leads[f.lead_id]
         moves = "；".join(
             f"{c.changed_on} {c.from_stage.label if c.from_stage else '新建'}→"
             f"{c.to_stage.label}（{c.actor}）"

@@ -5,9 +5,10 @@ hundreds). Only flushes."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from datetime import date
+from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, Select, case, select, true
+from sqlalchemy import Connection, Select, case, func, select, true
 from sqlalchemy import update as sql_update
 from sqlalchemy.orm import Session
 
@@ -21,6 +22,14 @@ from chainmap.pipeline import (
     StageChange,
     TeamKind,
 )
+from chainmap.pipeline.digest import (
+    HELD_RANK,
+    SIGNED_RANK,
+    STARTED_RANK,
+    HistoryDays,
+    HistoryDigest,
+)
+from chainmap.pipeline.metrics import arrivals_by_lead
 from chainmap.store.bulk import bulk_insert
 from chainmap.store.models import (
     EnterpriseRow,
@@ -141,27 +150,7 @@ def load_pipeline(
     has it. Built for 100,000 leads and 1,000,000 changes: columns, not ORM entities, each
     result fetched whole (:func:`_fetch`)."""
     conn = session.connection()
-    collaborators: dict[int, list[str]] = {}
-    for lead_id, team in _fetch(
-        conn,
-        select(LeadCollaboratorRow.lead_id, LeadCollaboratorRow.team).order_by(
-            LeadCollaboratorRow.id
-        ),
-    ):
-        collaborators.setdefault(lead_id, []).append(team)
-    columns = [
-        EnterpriseRow.name if name == "enterprise_name" else LeadRow.__table__.c[name]
-        for name in _LEAD_FIELDS
-    ]
-    leads = [
-        _lead(values, collaborators.get(values[0], ()))
-        for values in _fetch(
-            conn,
-            select(*columns)
-            .join(EnterpriseRow, EnterpriseRow.id == LeadRow.enterprise_id)
-            .order_by(LeadRow.id),
-        )
-    ]
+    leads = _load_leads(conn)
     stage_of: dict[str | None, Stage | None] = {s.value: s for s in Stage}
     stage_of[None] = None
     inside = (
@@ -185,7 +174,37 @@ def load_pipeline(
             ).order_by(StageChangeRow.id),
         )
     ]
-    arrivals = [
+    arrivals = _load_arrivals(conn)
+    return leads, changes, arrivals
+
+
+def _load_leads(conn: Connection) -> list[Lead]:
+    """Every lead with its collaborators, in id order."""
+    collaborators: dict[int, list[str]] = {}
+    for lead_id, team in _fetch(
+        conn,
+        select(LeadCollaboratorRow.lead_id, LeadCollaboratorRow.team).order_by(
+            LeadCollaboratorRow.id
+        ),
+    ):
+        collaborators.setdefault(lead_id, []).append(team)
+    columns = [
+        EnterpriseRow.name if name == "enterprise_name" else LeadRow.__table__.c[name]
+        for name in _LEAD_FIELDS
+    ]
+    return [
+        _lead(values, collaborators.get(values[0], ()))
+        for values in _fetch(
+            conn,
+            select(*columns)
+            .join(EnterpriseRow, EnterpriseRow.id == LeadRow.enterprise_id)
+            .order_by(LeadRow.id),
+        )
+    ]
+
+
+def _load_arrivals(conn: Connection) -> list[FundsArrival]:
+    return [
         FundsArrival(lid, amount, on, who, what)
         for lid, amount, on, who, what in _fetch(
             conn,
@@ -198,7 +217,44 @@ def load_pipeline(
             ).order_by(FundsArrivalRow.id),
         )
     ]
-    return leads, changes, arrivals
+
+
+class PackInputs(NamedTuple):
+    """What the meeting pack reads from the store (see :func:`load_pack_inputs`)."""
+
+    leads: list[Lead]
+    arrivals: dict[int, tuple[FundsArrival, ...]]
+    digests: dict[int, HistoryDigest]
+    moves: dict[int, tuple[StageChange, ...]]
+
+
+def load_pack_inputs(session: Session, *, period: Period, days: HistoryDays) -> PackInputs:
+    """Every lead, its arrivals in date order, its history digested in SQL at ``days``
+    (:func:`load_history_digests`) and the stage changes dated within ``period`` — instead of
+    the million changes :func:`load_pipeline` reads: the pack needs no more."""
+    conn = session.connection()
+    leads = _load_leads(conn)
+    arrivals = arrivals_by_lead(_load_arrivals(conn))
+    digests = load_history_digests(session, days)
+    stage_of: dict[str | None, Stage | None] = {s.value: s for s in Stage}
+    stage_of[None] = None
+    moved: dict[int, list[StageChange]] = {}
+    for lid, f, t, on, who, what in _fetch(
+        conn,
+        select(
+            StageChangeRow.lead_id,
+            StageChangeRow.from_stage,
+            StageChangeRow.to_stage,
+            StageChangeRow.changed_on,
+            StageChangeRow.actor,
+            StageChangeRow.note,
+        )
+        .where(StageChangeRow.changed_on.between(period.start, period.end))
+        .order_by(StageChangeRow.changed_on, StageChangeRow.id),
+    ):
+        change = StageChange(lid, stage_of[f], stage_of[t], on, who, what)  # type: ignore[arg-type]
+        moved.setdefault(lid, []).append(change)
+    return PackInputs(leads, arrivals, digests, {k: tuple(v) for k, v in moved.items()})
 
 
 def _fetch(conn: Connection, stmt: Select[*tuple[Any, ...]]) -> list[tuple[Any, ...]]:
@@ -303,3 +359,90 @@ def insert_pipeline(
     bulk_insert(session, LeadCollaboratorRow.metadata.tables["lead_collaborators"], collaborators)
     session.flush()
     return ids
+
+
+_STAGE_CODES: tuple[Stage, ...] = tuple(Stage)
+_PACK = 16  # seq * _PACK + stage code: the last change by a day, and its stage, in one MAX
+
+
+def load_history_digests(session: Session, days: HistoryDays) -> dict[int, HistoryDigest]:
+    """Every lead's :class:`HistoryDigest` computed in SQL (window functions, one GROUP BY;
+    SQLite and PostgreSQL alike), for the leads with at least one stage change; the others
+    are :func:`~chainmap.pipeline.digest.no_history`. Equal to
+    :func:`~chainmap.pipeline.digest.digest_history` of the stored timelines.
+
+    Changes are ordered by (``changed_on``, ``id``), as timelines order them (same-day
+    changes in the order they were appended). The stage in force by a day is read from
+    ``MAX(seq * 16 + stage code)`` over the changes made by then."""
+    sc = StageChangeRow.__table__.c
+    code = {s.value: i for i, s in enumerate(_STAGE_CODES)}
+    ranks = {s.value: r for s, r in HELD_RANK.items()}
+    window = {"partition_by": sc.lead_id, "order_by": (sc.changed_on, sc.id)}
+    ordered = select(
+        sc.lead_id,
+        sc.changed_on,
+        sc.from_stage,
+        case(code, value=sc.to_stage).label("to_code"),
+        case(ranks, value=sc.to_stage, else_=-1).label("to_rank"),
+        func.row_number().over(**window).label("seq"),  # type: ignore[arg-type]
+        func.coalesce(func.lag(sc.to_stage).over(**window), sc.from_stage).label("prev"),  # type: ignore[arg-type]
+    ).subquery()
+    o = ordered.c
+    prev_rank = case(ranks, value=o.prev, else_=-1)
+    due = LeadRow.__table__.c.milestone_due_on
+
+    def last(day: date) -> Any:
+        return func.max(case((o.changed_on <= day, o.seq * _PACK + o.to_code)))
+
+    def held(upto: Any) -> Any:
+        return func.max(case((o.changed_on <= upto, o.to_rank)))
+
+    def since(target: int) -> Any:
+        up = (o.changed_on <= days.as_of) & (o.to_rank >= target) & (prev_rank < target)
+        return func.max(case((up, o.changed_on)))
+
+    stmt = (
+        select(
+            o.lead_id,
+            func.max(case((o.seq == 1, o.from_stage))),
+            last(days.end),
+            last(days.before),
+            last(days.before_previous),
+            last(days.as_of),
+            held(days.before),
+            held(days.end),
+            held(due),
+            since(SIGNED_RANK),
+            since(STARTED_RANK),
+            func.max(case((o.changed_on <= days.as_of, o.changed_on))),
+        )
+        .join(LeadRow, LeadRow.id == o.lead_id)
+        .group_by(o.lead_id)
+        .order_by(o.lead_id)
+    )
+
+    def stage(packed: int | None) -> Stage | None:
+        return None if packed is None else _STAGE_CODES[packed % _PACK]
+
+    def rank(value: int | None) -> int:
+        return -1 if value is None else value
+
+    return {
+        lead_id: HistoryDigest(
+            lead_id,
+            _STAGE_OF[first] if first is not None else None,
+            stage(a),
+            stage(b),
+            stage(c),
+            stage(d),
+            rank(h1),
+            rank(h2),
+            rank(h3),
+            signed,
+            started,
+            last_on,
+        )
+        for lead_id, first, a, b, c, d, h1, h2, h3, signed, started, last_on in _fetch(
+            session.connection(), stmt
+        )
+    }
