@@ -31,6 +31,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/ui/login"): PUBLIC,
     ("GET", "/ui/"): PUBLIC,
     ("GET", "/ui/chains/{chain_id}"): PUBLIC,
+    ("GET", "/ui/chains/{chain_id}/map"): PUBLIC,
     ("GET", "/ui/carriers"): PUBLIC,
     ("GET", "/ui/meetings"): PUBLIC,
     ("GET", "/docs"): PUBLIC,

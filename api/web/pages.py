@@ -11,6 +11,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
 from api.deps import LibraryDep
+from chainmap.domain import TAG_LABELS
+from chainmap.matching.regions import DEFAULT_REGIONS
 
 HERE = Path(__file__).resolve().parent
 STATIC_DIR = HERE / "static"
@@ -49,6 +51,20 @@ def home_page(request: Request) -> HTMLResponse:
 def chain_page(request: Request, chain_id: str, library: LibraryDep) -> HTMLResponse:
     chain = library.get(chain_id)
     return _page(request, "chain.html", chain.name if chain else "产业链图谱", chain_id=chain_id)
+
+
+@router.get("/ui/chains/{chain_id}/map", response_class=HTMLResponse)
+def target_map_page(request: Request, chain_id: str, library: LibraryDep) -> HTMLResponse:
+    chain = library.get(chain_id)
+    regions = chain.regions if chain and chain.regions is not None else DEFAULT_REGIONS
+    return _page(
+        request,
+        "targetmap.html",
+        f"{chain.name} · 招商地图" if chain else "招商地图",
+        chain_id=chain_id,
+        regions=[r.name for r in regions],
+        tags=[(t.value, label) for t, label in TAG_LABELS.items()],
+    )
 
 
 @router.get("/ui/carriers", response_class=HTMLResponse)

@@ -90,13 +90,6 @@
     } catch (err) { list.append(cm.el("li", { class: "hint" }, err.message)); }
   }
 
-  function componentsTable(row) {
-    return cm.el("table", { class: "components" },
-      cm.el("thead", {}, cm.el("tr", {}, cm.el("th", {}, "分项"), cm.el("th", {}, "得分"), cm.el("th", {}, "权重"), cm.el("th", {}, "理由"))),
-      cm.el("tbody", {}, row.components.map((c) => cm.el("tr", {},
-        cm.el("td", {}, c.label), cm.el("td", { class: "num" }, c.value.toFixed(2)), cm.el("td", { class: "num" }, c.weight), cm.el("td", {}, c.reason)))));
-  }
-
   async function loadTargets(segmentId) {
     const body = document.querySelector("#segment-targets tbody");
     body.replaceChildren();
@@ -108,66 +101,11 @@
     try {
       const page = await cm.api(`${base}/targets?segment=${encodeURIComponent(segmentId)}&limit=20`);
       if (!page.items.length) body.append(cm.el("tr", {}, cm.el("td", { colspan: 8, class: "hint" }, "暂无匹配的目标企业")));
-      for (const row of page.items) {
-        const detail = cm.el("tr", { class: "detail", hidden: true }, cm.el("td", { colspan: 8 }, componentsTable(row)));
-        const pipeline = row.in_pipeline
-          ? cm.el("span", { class: "tag" }, `已在跟进：${row.in_pipeline.owner_team || ""} ${row.in_pipeline.owner_person || ""}`)
-          : cm.can("leads:write") ? cm.el("button", { type: "button", class: "small", onclick: () => openLead(row) }, "建线索") : null;
-        body.append(
-          cm.el("tr", { class: "target", "data-enterprise": row.enterprise.id },
-            cm.el("td", { class: "num" }, row.rank),
-            cm.el("td", {}, row.enterprise.name, row.enterprise.listed ? cm.el("span", { class: "tag" }, "上市") : null),
-            cm.el("td", {}, `${row.enterprise.province || ""}${row.enterprise.city && row.enterprise.city !== row.enterprise.province ? row.enterprise.city : ""}`),
-            cm.el("td", { class: "num" }, cm.el("button", { type: "button", class: "link", title: "查看各分项得分", onclick: () => { detail.hidden = !detail.hidden; } }, row.score.toFixed(3))),
-            cm.el("td", { class: "reason" }, row.reason),
-            cm.el("td", {}, row.carrier ? `${row.carrier.label}` : "—"),
-            cm.el("td", {}, row.referrers && row.referrers.length ? row.referrers.map((r) => r.name).join("、") : "—"),
-            cm.el("td", {}, pipeline)),
-          detail);
-      }
+      for (const row of page.items) body.append(...cmTargets.rows(row));
     } catch (err) { body.append(cm.el("tr", {}, cm.el("td", { colspan: 8 }, err.message))); }
   }
 
-  function openLead(row) {
-    const dialog = document.getElementById("lead-dialog");
-    const form = dialog.querySelector("form");
-    form.reset();
-    form.dataset.enterprise = row.enterprise.id;
-    form.dataset.segment = row.segment_id;
-    dialog.querySelector(".enterprise").textContent = `${row.enterprise.name} → ${row.segment_name}`;
-    const me = cm.me();
-    form.owner_person.value = me ? me.display_name || me.username : "";
-    dialog.showModal();
-  }
-
-  document.getElementById("lead-form").addEventListener("submit", async (event) => {
-    event.preventDefault();
-    const form = event.target;
-    if (event.submitter && event.submitter.value === "cancel") { document.getElementById("lead-dialog").close(); return; }
-    const me = cm.me();
-    const payload = {
-      enterprise_id: Number(form.dataset.enterprise),
-      chain_id: chainId,
-      segment_id: form.dataset.segment,
-      owner_team: form.owner_team.value.trim(),
-      owner_team_kind: form.owner_team_kind.value,
-      owner_person: form.owner_person.value.trim(),
-      actor: me ? me.display_name || me.username : "web",
-    };
-    if (form.planned_investment_wan.value) payload.planned_investment_wan = Number(form.planned_investment_wan.value);
-    if (form.note.value.trim()) payload.note = form.note.value.trim();
-    try {
-      const lead = await cm.api("/leads", { method: "POST", json: payload });
-      document.getElementById("lead-dialog").close();
-      const text = `已建线索 #${lead.id}：${lead.enterprise_name}（${lead.owner_team}，${lead.owner_person}）`;
-      cm.show(text, "ok");
-      // the row keeps its place until the list is reloaded (a lead then ranks lower: 已在跟进)
-      const cell = document.querySelector(`#segment-targets tr.target[data-enterprise="${lead.enterprise_id}"] td:last-child`);
-      if (cell) cell.replaceChildren(cm.el("span", { class: "tag" }, `已在跟进：${lead.owner_team} ${lead.owner_person}`));
-    } catch (err) {
-      form.querySelector(".form-error").textContent = err.message;
-    }
-  });
+  cmTargets.mountLeadDialog(chainId);
 
   document.getElementById("override-save").addEventListener("click", async () => {
     const reason = document.getElementById("override-reason").value.trim();

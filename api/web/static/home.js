@@ -11,7 +11,8 @@
         cm.el("td", { class: "num" }, c.segment_count),
         cm.el("td", { class: "num" }, c.gap_count),
         cm.el("td", { class: "num" }, c.missing_count),
-        cm.el("td", {}, cm.el("a", { href: "/ui/chains/" + encodeURIComponent(c.id) }, "图谱与招商地图 →"))));
+        cm.el("td", {}, cm.el("a", { href: "/ui/chains/" + encodeURIComponent(c.id) }, "图谱"), "　",
+          cm.el("a", { href: "/ui/chains/" + encodeURIComponent(c.id) + "/map" }, "招商地图"))));
     }
   } catch (err) { cm.show(err.message); }
 })();
