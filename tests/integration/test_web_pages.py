@@ -10,7 +10,14 @@ from fastapi.testclient import TestClient
 
 from api.web import pages
 
-PAGES = ["/ui/login", "/ui/", "/ui/chains/nev-battery", "/ui/carriers", "/ui/meetings"]
+PAGES = [
+    "/ui/login",
+    "/ui/",
+    "/ui/chains/nev-battery",
+    "/ui/chains/nev-battery/map",
+    "/ui/carriers",
+    "/ui/meetings",
+]
 EXTERNAL = re.compile(
     r"""(?:src|href)\s*=\s*["'](?:https?:)?//|url\(\s*["']?(?:https?:)?//|@import"""
 )

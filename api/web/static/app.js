@@ -100,6 +100,14 @@ const cm = {
     return node;
   },
 
+  // An SVG element (the chain graph, the carriers map, charts).
+  svg(tag, attrs = {}, text) {
+    const node = document.createElementNS("http://www.w3.org/2000/svg", tag);
+    for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+    if (text !== undefined) node.textContent = text;
+    return node;
+  },
+
   num(value, digits = 0) {
     if (value === null || value === undefined) return "—";
     return Number(value).toLocaleString("zh-CN", { maximumFractionDigits: digits });

@@ -3,7 +3,6 @@
 "use strict";
 (() => {
   if (!cm.requireLogin()) return;
-  const SVG = "http://www.w3.org/2000/svg";
   const PAGE = 500;  // the API's largest page: totals below are over what it returns
   const form = document.getElementById("carrier-filters");
   let kind = new URLSearchParams(location.search).get("kind") === "land" ? "land" : "factories";
@@ -91,19 +90,12 @@
     for (const r of document.querySelectorAll("#carrier-table tbody tr")) r.classList.toggle("hl", Number(r.dataset.id) === id);
   }
 
-  function svg(tag, attrs, text) {
-    const node = document.createElementNS(SVG, tag);
-    for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-    if (text !== undefined) node.textContent = text;
-    return node;
-  }
-
   function drawMap() {
     const box = document.getElementById("carrier-map");
     box.replaceChildren();
     const rings = (parks ? parks.features : []).map((f) => f.geometry && f.geometry.type === "Polygon" ? f.geometry.coordinates[0] : []);
     const coords = rings.flat().concat(items.filter((c) => c.lon != null && c.lat != null).map((c) => [c.lon, c.lat]));
-    if (!coords.length) { box.append(svg("text", { x: 10, y: 20 }, "暂无坐标")); box.setAttribute("viewBox", "0 0 400 40"); return; }
+    if (!coords.length) { box.append(cm.svg("text", { x: 10, y: 20 }, "暂无坐标")); box.setAttribute("viewBox", "0 0 400 40"); return; }
     const lons = coords.map((p) => p[0]), lats = coords.map((p) => p[1]);
     const minLon = Math.min(...lons), maxLon = Math.max(...lons), minLat = Math.min(...lats), maxLat = Math.max(...lats);
     const k = Math.cos(((minLat + maxLat) / 2) * Math.PI / 180);  // equirectangular, true at mid-latitude
@@ -117,19 +109,19 @@
     (parks ? parks.features : []).forEach((f, i) => {
       const ring = rings[i];
       if (!ring.length) return;
-      box.append(svg("polygon", { class: "park", points: ring.map((p) => `${x(p[0]).toFixed(1)},${y(p[1]).toFixed(1)}`).join(" ") }));
+      box.append(cm.svg("polygon", { class: "park", points: ring.map((p) => `${x(p[0]).toFixed(1)},${y(p[1]).toFixed(1)}`).join(" ") }));
       const p = f.properties;
-      box.append(svg("text", { class: "park-label", x: x(Math.min(...ring.map((r) => r[0]))) + 3, y: y(Math.max(...ring.map((r) => r[1]))) - 4 }, p.name));
+      box.append(cm.svg("text", { class: "park-label", x: x(Math.min(...ring.map((r) => r[0]))) + 3, y: y(Math.max(...ring.map((r) => r[1]))) - 4 }, p.name));
     });
     for (const c of items) {
       if (c.lon == null || c.lat == null) continue;
       const px = x(c.lon), py = y(c.lat);
       const shape = kind === "factories"
-        ? svg("circle", { cx: px.toFixed(1), cy: py.toFixed(1), r: 5 })
-        : svg("rect", { x: (px - 5).toFixed(1), y: (py - 5).toFixed(1), width: 10, height: 10 });
+        ? cm.svg("circle", { cx: px.toFixed(1), cy: py.toFixed(1), r: 5 })
+        : cm.svg("rect", { x: (px - 5).toFixed(1), y: (py - 5).toFixed(1), width: 10, height: 10 });
       shape.setAttribute("class", "pt " + c.status);
       shape.dataset.id = c.id;
-      shape.append(svg("title", {}, `${c.label}（${c.status_label}）`));
+      shape.append(cm.svg("title", {}, `${c.label}（${c.status_label}）`));
       shape.addEventListener("mouseenter", () => highlight(c.id));
       shape.addEventListener("click", () => {
         highlight(c.id);
@@ -140,8 +132,8 @@
     }
     // scale bar: 1 km
     const km = 1 / 111.32 * k * scale;
-    box.append(svg("line", { x1: pad, y1: H - 10, x2: pad + km, y2: H - 10, stroke: "#36506e", "stroke-width": 2 }));
-    box.append(svg("text", { x: pad + km + 4, y: H - 6, class: "park-label" }, "1 公里"));
+    box.append(cm.svg("line", { x1: pad, y1: H - 10, x2: pad + km, y2: H - 10, stroke: "#36506e", "stroke-width": 2 }));
+    box.append(cm.svg("text", { x: pad + km + 4, y: H - 6, class: "park-label" }, "1 公里"));
   }
 
   let reserving = null;

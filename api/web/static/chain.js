@@ -6,17 +6,9 @@
   const root = document.getElementById("chain-root");
   const chainId = root.dataset.chainId;
   const base = "/chains/" + encodeURIComponent(chainId);
-  const SVG = "http://www.w3.org/2000/svg";
   const W = 150, H = 40, DX = 200, DY = 52, PAD = 16;
   let graph = null;
   let current = null;
-
-  function svg(tag, attrs, text) {
-    const node = document.createElementNS(SVG, tag);
-    for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-    if (text !== undefined) node.textContent = text;
-    return node;
-  }
 
   function draw() {
     const box = document.getElementById("chain-graph");
@@ -27,22 +19,22 @@
     box.setAttribute("width", cols * DX - (DX - W) + 2 * PAD);
     const at = {};
     for (const n of graph.nodes) at[n.id] = { x: PAD + n.column * DX, y: PAD + n.row * DY };
-    const defs = svg("defs", {});
-    const marker = svg("marker", { id: "arrow", viewBox: "0 0 10 10", refX: 10, refY: 5, markerWidth: 6, markerHeight: 6, orient: "auto" });
-    marker.append(svg("path", { d: "M0,0 L10,5 L0,10 z", class: "arrowhead" }));
+    const defs = cm.svg("defs", {});
+    const marker = cm.svg("marker", { id: "arrow", viewBox: "0 0 10 10", refX: 10, refY: 5, markerWidth: 6, markerHeight: 6, orient: "auto" });
+    marker.append(cm.svg("path", { d: "M0,0 L10,5 L0,10 z", class: "arrowhead" }));
     defs.append(marker);
     box.append(defs);
     for (const l of graph.links) {
       const a = at[l.source], b = at[l.target];
       const x1 = a.x + W, y1 = a.y + H / 2, x2 = b.x, y2 = b.y + H / 2, mx = (x1 + x2) / 2;
-      box.append(svg("path", { d: `M${x1},${y1} C${mx},${y1} ${mx},${y2} ${x2},${y2}`, class: "link", "marker-end": "url(#arrow)" }));
+      box.append(cm.svg("path", { d: `M${x1},${y1} C${mx},${y1} ${mx},${y2} ${x2},${y2}`, class: "link", "marker-end": "url(#arrow)" }));
     }
     for (const n of graph.nodes) {
-      const g = svg("g", { class: "segment " + n.status + (current === n.id ? " selected" : ""), tabindex: 0, role: "button", "data-segment": n.id, "data-status": n.status, transform: `translate(${at[n.id].x},${at[n.id].y})` });
-      g.append(svg("title", {}, `${n.name}（${n.stage_label}）：${n.status_label}，本地企业 ${n.local_count} 家${n.override ? "（人工调整）" : ""}`));
-      g.append(svg("rect", { width: W, height: H, rx: 6 }));
-      g.append(svg("text", { x: 8, y: 17, class: "name" }, n.name.length > 10 ? n.name.slice(0, 10) + "…" : n.name));
-      g.append(svg("text", { x: 8, y: 33, class: "meta" }, `${n.status_label} · 本地 ${n.local_count} 家${n.override ? " · 调" : ""}`));
+      const g = cm.svg("g", { class: "segment " + n.status + (current === n.id ? " selected" : ""), tabindex: 0, role: "button", "data-segment": n.id, "data-status": n.status, transform: `translate(${at[n.id].x},${at[n.id].y})` });
+      g.append(cm.svg("title", {}, `${n.name}（${n.stage_label}）：${n.status_label}，本地企业 ${n.local_count} 家${n.override ? "（人工调整）" : ""}`));
+      g.append(cm.svg("rect", { width: W, height: H, rx: 6 }));
+      g.append(cm.svg("text", { x: 8, y: 17, class: "name" }, n.name.length > 10 ? n.name.slice(0, 10) + "…" : n.name));
+      g.append(cm.svg("text", { x: 8, y: 33, class: "meta" }, `${n.status_label} · 本地 ${n.local_count} 家${n.override ? " · 调" : ""}`));
       g.addEventListener("click", () => select(n.id));
       g.addEventListener("keydown", (e) => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); select(n.id); } });
       box.append(g);
