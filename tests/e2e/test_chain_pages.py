@@ -4,10 +4,11 @@ targets and why, download the 招商地图, create a lead, override a segment's 
 from __future__ import annotations
 
 import io
+import re
 
 import httpx
 import openpyxl
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import DEMO_PASSWORD, login, screenshot
 
@@ -130,3 +131,26 @@ def test_viewer_sees_no_status_override_or_lead_buttons(page: Page) -> None:
     expect(page.locator("#segment-targets tr.target").first).to_be_visible()
     expect(page.locator("#override-box")).to_be_hidden()
     expect(page.locator("#segment-targets button:text('建线索')")).to_have_count(0)
+
+
+def test_the_graph_fits_a_projector_and_prints_without_navigation(
+    browser: Browser, live_server: str
+) -> None:
+    context = browser.new_context(base_url=live_server, viewport={"width": 1920, "height": 1080})
+    page = context.new_page()
+    try:
+        login(page, "lianzhang")
+        page.goto("/ui/chains/nev-battery?segment=cell")
+        expect(page.locator("#segment-targets tr.target").first).to_be_visible()
+        graph = page.locator("#chain-graph").bounding_box()
+        assert graph is not None and graph["width"] <= 1920
+        screenshot(page, "chain-projector")
+        page.emulate_media(media="print")
+        expect(page.locator("header.topbar")).to_be_hidden()
+        expect(page.locator("#download-xlsx")).to_be_hidden()
+        expect(page.locator("#segment-targets tr.target").first).to_be_visible()
+        pdf = page.pdf(format="A4", landscape=True, print_background=True)
+        assert pdf.startswith(b"%PDF")
+        assert len(re.findall(rb"/Type\s*/Page(?!s)", pdf)) >= 2  # the targets run onto page 2
+    finally:
+        context.close()
