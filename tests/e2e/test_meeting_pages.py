@@ -1,0 +1,100 @@
+"""The secretariat in the browser: the 双月调度会 dashboard matches the JSON pack, the xlsx opens,
+the printable pack opens in a new tab; other roles are told they may not see it."""
+
+from __future__ import annotations
+
+import io
+
+import httpx
+import openpyxl
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import DEMO_PASSWORD, login, screenshot
+
+STAGES = [
+    "clue",
+    "contact",
+    "negotiation",
+    "signed",
+    "land_supplied",
+    "construction_started",
+    "in_statistics",
+    "in_production",
+    "dropped",
+]
+
+
+def _token(live_server: str, username: str) -> str:
+    res = httpx.post(
+        f"{live_server}/auth/token", data={"username": username, "password": DEMO_PASSWORD}
+    )
+    res.raise_for_status()
+    return str(res.json()["access_token"])
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+def test_secretariat_reads_the_bimonthly_dashboard(page: Page, live_server: str) -> None:
+    login(page, "mishu")
+    page.goto("/ui/meetings")
+    expect(page.locator("#dashboard")).to_be_visible()
+    options = page.locator("#period option")
+    period = options.nth(1).get_attribute("value") or ""
+    page.select_option("#period", period)
+    page.wait_for_url(f"**/ui/meetings?period={period}")
+
+    auth = {"Authorization": f"Bearer {_token(live_server, 'mishu')}"}
+    pack = httpx.get(
+        f"{live_server}/meetings/bimonthly", params={"period": period}, headers=auth
+    ).json()
+    expect(page.locator("#page-title")).to_contain_text(pack["period"]["label_zh"])
+    overall = pack["overall"]
+    for stage in STAGES:
+        bar = page.locator(f"#stage-chart g.stage[data-stage={stage}]")
+        expect(bar).to_have_attribute("data-count", str(overall["stage_counts"][stage]))
+        expect(bar.locator("text.count")).to_have_text(str(overall["stage_counts"][stage]))
+    for key in ("contract_fulfilment_rate", "funds_arrival_rate", "start_rate"):
+        expect(page.locator(f".rate[data-rate={key}] .value")).to_have_text(
+            _pct(overall[key]["value"])
+        )
+    teams = pack["scoreboard"]["teams"]
+    rows = page.locator("#scoreboard tbody tr")
+    expect(rows).to_have_count(len(teams))
+    for i, team in enumerate(teams):
+        row = rows.nth(i)
+        expect(row.locator("td.team")).to_have_text(team["label"])
+        expect(row.locator("td").nth(0)).to_have_text(str(team["rank"]))
+        expect(row.locator("td").nth(9)).to_have_text(_pct(team["start_rate"]["value"]))
+    flags = page.locator("#flags tbody tr")
+    expect(flags).to_have_count(max(1, len(pack["flags"])))
+    for i, flag in enumerate(pack["flags"]):
+        expect(flags.nth(i).locator("td.project")).to_have_text(flag["enterprise_name"])
+        if flag["owner_person"]:
+            expect(flags.nth(i).locator("td.owner")).to_have_text(flag["owner_person"])
+    screenshot(page, "meetings-dashboard")
+
+    with page.expect_download() as info:
+        page.click("#download-xlsx")
+    download = info.value
+    assert download.suggested_filename.endswith(".xlsx")
+    book = openpyxl.load_workbook(io.BytesIO(download.path().read_bytes()), read_only=True)
+    assert book.worksheets
+
+    with page.context.expect_page() as popup_info:
+        page.click("#open-print")
+    popup = popup_info.value
+    popup.wait_for_load_state()
+    expect(popup).to_have_title(f"双月调度会材料　{pack['period']['label_zh']}")
+    screenshot(popup, "meetings-print-pack")
+
+
+def test_viewer_and_bureau_are_told_they_may_not_see_the_pack(page: Page) -> None:
+    for username in ("guancha", "shangwu"):
+        login(page, username)
+        page.goto("/ui/meetings")
+        expect(page.locator("#message")).to_contain_text("无权查看")
+        expect(page.locator("#dashboard")).to_be_hidden()
+        screenshot(page, f"meetings-denied-{username}")
+        page.evaluate("sessionStorage.clear()")
