@@ -45,12 +45,15 @@
     history.replaceState(null, "", "?kind=" + kind);
   }
 
+  let latest = 0;  // a slower answer to an earlier search must not overwrite a newer one
   async function search() {
     cm.clear();
     const q = query();
     q.set("limit", PAGE);
+    const mine = ++latest;
     try {
       const page = await cm.api(`/carriers/${kind}?${q}`);
+      if (mine !== latest) return;
       items = page.items;
       renderTable();
       renderTotals(page.total);

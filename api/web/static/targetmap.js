@@ -14,12 +14,15 @@
     return q;
   }
 
+  let latest = 0;  // a slower answer to an earlier filter must not overwrite a newer one
   async function load() {
     cm.clear();
     const box = document.getElementById("map-gaps");
     box.replaceChildren(cm.el("p", { class: "hint" }, "正在计算…"));
+    const mine = ++latest;
     try {
       const map = await cm.api(`${base}/map?${query()}`);
+      if (mine !== latest) return;
       document.getElementById("page-title").textContent = `${map.graph.name} · 招商地图`;
       const shown = map.gaps.reduce((s, g) => s + g.targets.length, 0);
       document.getElementById("map-summary").textContent =
