@@ -15,6 +15,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -134,3 +135,24 @@ def screenshot(page: Page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def sign_in_token(live_server: str, username: str) -> str:
+    """A demo user's bearer token, for reading the API beside the page."""
+    res = httpx.post(
+        f"{live_server}/auth/token", data={"username": username, "password": DEMO_PASSWORD}
+    )
+    res.raise_for_status()
+    return str(res.json()["access_token"])
+
+
+def api_get(live_server: str, username: str, path: str, **params: object) -> Any:
+    """What the API answers a demo user: the numbers a page must show."""
+    res = httpx.get(
+        f"{live_server}{path}",
+        params=params,  # type: ignore[arg-type]
+        headers={"Authorization": f"Bearer {sign_in_token(live_server, username)}"},
+        timeout=60,
+    )
+    res.raise_for_status()
+    return res.json()

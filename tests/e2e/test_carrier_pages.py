@@ -3,21 +3,9 @@ one; land parcels on the second tab; a read-only user sees no reserve button."""
 
 from __future__ import annotations
 
-import httpx
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import DEMO_PASSWORD, login, screenshot
-
-
-def _get(live_server: str, username: str, path: str, **params: object) -> dict:
-    token = httpx.post(
-        f"{live_server}/auth/token", data={"username": username, "password": DEMO_PASSWORD}
-    ).json()["access_token"]
-    res = httpx.get(
-        f"{live_server}{path}", params=params, headers={"Authorization": f"Bearer {token}"}
-    )
-    res.raise_for_status()
-    return res.json()  # type: ignore[no-any-return]
+from tests.e2e.conftest import api_get, login, screenshot
 
 
 def test_bureau_filters_factories_and_reserves_one(page: Page, live_server: str) -> None:
@@ -25,7 +13,7 @@ def test_bureau_filters_factories_and_reserves_one(page: Page, live_server: str)
     page.goto("/ui/carriers")
     rows = page.locator("#carrier-table tbody tr[data-id]")
     expect(rows.first).to_be_visible()
-    vacant = _get(live_server, "shangwu", "/carriers/factories", status="vacant", limit=500)
+    vacant = api_get(live_server, "shangwu", "/carriers/factories", status="vacant", limit=500)
     expect(rows).to_have_count(len(vacant["items"]))
     expect(page.locator("#carrier-map .park")).not_to_have_count(0)
     expect(page.locator("#carrier-map .pt")).to_have_count(
@@ -35,7 +23,7 @@ def test_bureau_filters_factories_and_reserves_one(page: Page, live_server: str)
     page.fill("input[name=min_area]", "5000")
     page.fill("input[name=min_height]", "8")
     page.click("#carrier-filters button[type=submit]")
-    expected = _get(
+    expected = api_get(
         live_server,
         "shangwu",
         "/carriers/factories",
@@ -64,9 +52,9 @@ def test_bureau_filters_factories_and_reserves_one(page: Page, live_server: str)
     expect(page.locator("#message")).to_contain_text(f"已预订「{target['label']}」")
     # reserved: off the vacant list, and the API says who holds it
     expect(page.locator(f"#carrier-table tbody tr[data-id='{target['id']}']")).to_have_count(0)
-    held = _get(live_server, "shangwu", f"/carriers/factories/{target['id']}")
+    held = api_get(live_server, "shangwu", f"/carriers/factories/{target['id']}")
     assert held["status"] == "reserved"
-    history = _get(live_server, "shangwu", f"/carriers/factories/{target['id']}/reservations")
+    history = api_get(live_server, "shangwu", f"/carriers/factories/{target['id']}/reservations")
     assert history[0]["holder"].startswith("国轩高科") and history[0]["state"] == "active"
 
 
@@ -76,7 +64,7 @@ def test_land_tab_and_a_viewer_without_reserve_buttons(page: Page, live_server: 
     page.click(".tab[data-kind=land]")
     page.select_option("select[name=site_ready]", "true")
     page.click("#carrier-filters button[type=submit]")
-    land = _get(
+    land = api_get(
         live_server, "guancha", "/carriers/land", status="vacant", site_ready=True, limit=500
     )
     rows = page.locator("#carrier-table tbody tr[data-id]")
@@ -86,6 +74,6 @@ def test_land_tab_and_a_viewer_without_reserve_buttons(page: Page, live_server: 
         sum(1 for x in land["items"] if x["lon"] is not None)
     )
     expect(page.locator("#carrier-table button:text('预订')")).to_have_count(0)
-    summary = _get(live_server, "guancha", "/carriers/summary")
+    summary = api_get(live_server, "guancha", "/carriers/summary")
     expect(page.locator("#carrier-summary tbody tr")).to_have_count(len(summary))
     screenshot(page, "carriers-land")

@@ -10,15 +10,7 @@ import httpx
 import openpyxl
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import DEMO_PASSWORD, login, screenshot
-
-
-def _token(live_server: str, username: str) -> str:
-    res = httpx.post(
-        f"{live_server}/auth/token", data={"username": username, "password": DEMO_PASSWORD}
-    )
-    res.raise_for_status()
-    return str(res.json()["access_token"])
+from tests.e2e.conftest import login, screenshot, sign_in_token
 
 
 def test_wrong_password_is_refused_in_chinese(page: Page) -> None:
@@ -41,7 +33,7 @@ def test_chain_leader_finds_targets_for_a_missing_segment(page: Page, live_serve
     rows.first.locator("a").first.click()
     page.wait_for_url("**/ui/chains/nev-battery")
 
-    token = _token(live_server, "lianzhang")
+    token = sign_in_token(live_server, "lianzhang")
     auth = {"Authorization": f"Bearer {token}"}
     nodes = httpx.get(f"{live_server}/chains/nev-battery", headers=auth).json()["nodes"]
     graph = page.locator("#chain-graph")

@@ -9,7 +9,7 @@ import httpx
 import openpyxl
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import DEMO_PASSWORD, login, screenshot
+from tests.e2e.conftest import login, screenshot, sign_in_token
 
 STAGES = [
     "clue",
@@ -22,14 +22,6 @@ STAGES = [
     "in_production",
     "dropped",
 ]
-
-
-def _token(live_server: str, username: str) -> str:
-    res = httpx.post(
-        f"{live_server}/auth/token", data={"username": username, "password": DEMO_PASSWORD}
-    )
-    res.raise_for_status()
-    return str(res.json()["access_token"])
 
 
 def _pct(value: float | None) -> str:
@@ -45,7 +37,7 @@ def test_secretariat_reads_the_bimonthly_dashboard(page: Page, live_server: str)
     page.select_option("#period", period)
     page.wait_for_url(f"**/ui/meetings?period={period}")
 
-    auth = {"Authorization": f"Bearer {_token(live_server, 'mishu')}"}
+    auth = {"Authorization": f"Bearer {sign_in_token(live_server, 'mishu')}"}
     pack = httpx.get(
         f"{live_server}/meetings/bimonthly", params={"period": period}, headers=auth
     ).json()

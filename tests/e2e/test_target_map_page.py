@@ -3,26 +3,16 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
-import httpx
 import openpyxl
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import DEMO_PASSWORD, login, screenshot
+from tests.e2e.conftest import api_get, login, screenshot
 
 
-def _map(live_server: str, **params: object) -> dict:
-    token = httpx.post(
-        f"{live_server}/auth/token", data={"username": "lianzhang", "password": DEMO_PASSWORD}
-    ).json()["access_token"]
-    res = httpx.get(
-        f"{live_server}/chains/nev-battery/map",
-        params=params,
-        headers={"Authorization": f"Bearer {token}"},
-        timeout=60,
-    )
-    res.raise_for_status()
-    return res.json()  # type: ignore[no-any-return]
+def _map(live_server: str, **params: object) -> Any:
+    return api_get(live_server, "lianzhang", "/chains/nev-battery/map", **params)
 
 
 def test_target_map_lists_every_gap_and_filters(page: Page, live_server: str) -> None:
