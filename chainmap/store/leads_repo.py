@@ -5,6 +5,7 @@ hundreds). Only flushes."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from typing import Any, NamedTuple
 
@@ -38,6 +39,7 @@ from chainmap.store.models import (
     LeadRow,
     StageChangeRow,
 )
+from chainmap.store.snapshot import snapshot_readers
 
 _LEAD_FIELDS = (
     "id",
@@ -231,11 +233,31 @@ class PackInputs(NamedTuple):
 def load_pack_inputs(session: Session, *, period: Period, days: HistoryDays) -> PackInputs:
     """Every lead, its arrivals in date order, its history digested in SQL at ``days``
     (:func:`load_history_digests`) and the stage changes dated within ``period`` — instead of
-    the million changes :func:`load_pipeline` reads: the pack needs no more."""
+    the million changes :func:`load_pipeline` reads: the pack needs no more.
+
+    On PostgreSQL, when the session's transaction has written nothing, the digest (the one
+    read that is mostly the server's work) runs on a second connection in a second thread
+    while this one reads the leads, arrivals and the period's changes, both on the session's
+    snapshot (:func:`~chainmap.store.snapshot.snapshot_readers`): the same data as reading
+    them one after the other on the session's connection, which is what happens otherwise."""
     conn = session.connection()
+    with snapshot_readers(conn, 2) as readers:
+        if readers is None:
+            digests = load_history_digests(conn, days)
+            return _pack_inputs(conn, period, digests)
+        main, side = readers
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pack-digest") as pool:
+            digesting = pool.submit(load_history_digests, side, days)
+            try:
+                got = _pack_inputs(main, period, {})
+            finally:
+                digests = digesting.result()
+        return got._replace(digests=digests)
+
+
+def _pack_inputs(conn: Connection, period: Period, digests: dict[int, HistoryDigest]) -> PackInputs:
     leads = _load_leads(conn)
     arrivals = arrivals_by_lead(_load_arrivals(conn))
-    digests = load_history_digests(session, days)
     stage_of: dict[str | None, Stage | None] = {s.value: s for s in Stage}
     stage_of[None] = None
     moved: dict[int, list[StageChange]] = {}
@@ -365,7 +387,7 @@ _STAGE_CODES: tuple[Stage, ...] = tuple(Stage)
 _PACK = 16  # seq * _PACK + stage code: the last change by a day, and its stage, in one MAX
 
 
-def load_history_digests(session: Session, days: HistoryDays) -> dict[int, HistoryDigest]:
+def load_history_digests(conn: Connection, days: HistoryDays) -> dict[int, HistoryDigest]:
     """Every lead's :class:`HistoryDigest` computed in SQL (window functions, one GROUP BY;
     SQLite and PostgreSQL alike), for the leads with at least one stage change; the others
     are :func:`~chainmap.pipeline.digest.no_history`. Equal to
@@ -442,7 +464,5 @@ def load_history_digests(session: Session, days: HistoryDays) -> dict[int, Histo
             started,
             last_on,
         )
-        for lead_id, first, a, b, c, d, h1, h2, h3, signed, started, last_on in _fetch(
-            session.connection(), stmt
-        )
+        for lead_id, first, a, b, c, d, h1, h2, h3, signed, started, last_on in _fetch(conn, stmt)
     }

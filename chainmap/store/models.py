@@ -261,7 +261,8 @@ class StageChangeRow(Base):
     note: Mapped[str | None] = mapped_column(Text)
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
-    __table_args__ = (Index("ix_stage_changes_lead", "lead_id", "id"),)
+    # The pack digests each history in (changed_on, id) order per lead (migration 0007).
+    __table_args__ = (Index("ix_stage_changes_lead_day", "lead_id", "changed_on", "id"),)
 
 
 class FundsArrivalRow(Base):

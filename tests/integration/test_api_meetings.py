@@ -191,7 +191,7 @@ def test_history_digested_in_sql_equals_the_python_reading(
     _store(session, leads, changes, arrivals)
     p, day = parse_period(period), date.fromisoformat(today)
     days = pack_days(period=p, today=day)
-    got = load_history_digests(session, days)
+    got = load_history_digests(session.connection(), days)
     stored = build_timelines(*load_pipeline(session))
     assert len(got) == len(stored) == 400
     assert all(got[t.lead.id] == digest_history(t, days) for t in stored)
