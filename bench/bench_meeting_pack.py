@@ -21,16 +21,18 @@ import gc
 import json
 import os
 import random
+import statistics
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import TypeVar
 
+import httpx
 from sqlalchemy import Table
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from bench.common import machine
+from bench.common import bench_api_key, machine, serve_api
 from chainmap.chains import load_chain_library
 from chainmap.meetings import bimonthly_pack
 from chainmap.pipeline import (
@@ -286,10 +288,45 @@ def stored_pack(
         print(f"  stored pack equals the in-memory pack: {same}")
         if not same:
             raise SystemExit("the pack built from the database differs from the in-memory one")
+        with Session(engine) as session, session.begin():
+            key = bench_api_key(session, role="secretariat")
         engine.dispose()
+        over_http(url, key, expected=expected)
     finally:
         if on_pg:
             dbutil.drop_pg_database(make_url(raw), url)
+
+
+def over_http(url: str, key: str, *, expected: dict[str, object]) -> None:
+    """What the secretariat waits for: each form of the pack requested from ``python -m api``
+    (one worker, as ``make run`` serves it) on the stored data, over loopback HTTP, signed in
+    with an API key; time from sending the request to having the whole body."""
+    runs = int(os.environ.get("BENCH_PACK_HTTP_RUNS", "3"))
+    print(f"over HTTP (python -m api, 1 worker), {runs} runs each after one warm-up:")
+    params = {"period": PERIOD, "today": TODAY.isoformat()}
+    with (
+        serve_api(url) as base,
+        httpx.Client(base_url=base, timeout=300, headers={"X-API-Key": key}) as http,
+    ):
+        for path in ("/meetings/bimonthly", "/meetings/bimonthly.xlsx", "/meetings/bimonthly.html"):
+            seconds: list[float] = []
+            for attempt in range(runs + 1):
+                t0 = time.perf_counter()
+                r = http.get(path, params=params)
+                took = time.perf_counter() - t0
+                r.raise_for_status()
+                if attempt:
+                    seconds.append(took)
+            if path == "/meetings/bimonthly":
+                same = _comparable(r.json()) == _comparable(expected)
+                print(f"  the API's JSON equals the in-memory pack: {same}")
+                if not same:
+                    raise SystemExit("the pack served by the API differs from the in-memory one")
+            print(
+                f"  GET {path:<26} {statistics.median(seconds):6.2f} s median, "
+                f"{max(seconds):6.2f} s max ({len(r.content) / 1e6:.1f} MB)",
+                flush=True,
+            )
 
 
 def _store(
