@@ -513,7 +513,7 @@ def report_bimonthly(
     ] = None,
 ) -> None:
     """双月调度会材料：进度表、成绩单、红黄牌 / the bimonthly meeting pack."""
-    from chainmap.meetings import bimonthly_pack
+    from chainmap.meetings import bimonthly_pack, cyclic_gc_paused
     from chainmap.report.html import pack_html
     from chainmap.report.pack import pack_to_dict
     from chainmap.report.xlsx import pack_xlsx
@@ -527,17 +527,18 @@ def report_bimonthly(
         )
     as_of = _parse_day(today) if today else utcnow().date()
     settings = get_settings()
-    with transaction(settings) as session:
-        pack = bimonthly_pack(session, _library(settings), settings, period=period, today=as_of)
-    if suffix == ".xlsx":
-        out.write_bytes(pack_xlsx(pack))
-    elif suffix == ".html":
-        out.write_text(pack_html(pack), encoding="utf-8")
-    else:
-        out.write_text(
-            json.dumps(pack_to_dict(pack), ensure_ascii=False, indent=2, default=str),
-            encoding="utf-8",
-        )
+    with cyclic_gc_paused():
+        with transaction(settings) as session:
+            pack = bimonthly_pack(session, _library(settings), settings, period=period, today=as_of)
+        if suffix == ".xlsx":
+            out.write_bytes(pack_xlsx(pack))
+        elif suffix == ".html":
+            out.write_text(pack_html(pack), encoding="utf-8")
+        else:
+            out.write_text(
+                json.dumps(pack_to_dict(pack), ensure_ascii=False, indent=2, default=str),
+                encoding="utf-8",
+            )
     typer.echo(f"已生成 {out}（{pack.period.label_zh}）/ written")
 
 

@@ -4,6 +4,7 @@ stored pipeline; the report package renders it as JSON, xlsx or printable HTML."
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date
@@ -33,7 +34,7 @@ def bimonthly_pack(
     """The pack for the two months named by ``period`` (YYYY-MM, the first month), with flags
     as of ``today``. Raises InvalidPeriod (field ``period``) for anything but YYYY-MM."""
     p = parse_period(period)
-    with _cyclic_gc_paused():
+    with cyclic_gc_paused():
         got = load_pack_inputs(session, period=p, days=pack_days(period=p, today=today))
         return build_pack_from_digests(
             leads=got.leads,
@@ -52,19 +53,32 @@ def bimonthly_pack(
         )
 
 
-@contextmanager
-def _cyclic_gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while the pack is built.
+_gc_lock = threading.Lock()
+_gc_pauses = 0  # how many threads are inside cyclic_gc_paused()
+_gc_resume = False  # whether the collector was enabled when the first of them came in
 
-    Loading a million stage changes allocates a million small objects, and each allocation
-    burst sets off collector passes over everything already loaded: measured, they cost about
-    half of the pack's time (BENCHMARKS.md). The pipeline objects hold no reference cycles,
-    so reference counting frees them either way; the collector is restored afterwards (and
-    left alone if something else had already disabled it)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
+
+@contextmanager
+def cyclic_gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a pack is built and rendered.
+
+    Loading and building allocate millions of small objects, and each allocation burst sets
+    off collector passes over everything already alive: measured, they cost about half of
+    the pack's time (BENCHMARKS.md), and rendering 25,000 flags right after the build paid
+    for full passes over the pack again. The pack holds no reference cycles, so reference
+    counting frees it either way. The collector is process-wide and requests run in
+    threads: it resumes when the last pause ends, and only if it was running when the
+    first began (another owner's ``gc.disable()`` is left alone)."""
+    global _gc_pauses, _gc_resume
+    with _gc_lock:
+        if _gc_pauses == 0:
+            _gc_resume = gc.isenabled()
+            gc.disable()
+        _gc_pauses += 1
     try:
         yield
     finally:
-        if was_enabled:
-            gc.enable()
+        with _gc_lock:
+            _gc_pauses -= 1
+            if _gc_pauses == 0 and _gc_resume:
+                gc.enable()

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse
 from api.deps import LibraryDep, SessionDep, SettingsDep
 from api.uploads import XLSX
 from chainmap.leads import today_utc
-from chainmap.meetings import bimonthly_pack
+from chainmap.meetings import bimonthly_pack, cyclic_gc_paused
 from chainmap.report.html import pack_html
 from chainmap.report.pack import MeetingPack, pack_to_dict
 from chainmap.report.xlsx import pack_xlsx
@@ -41,11 +41,12 @@ def get_bimonthly(
     detail: Annotated[bool, Query(description="附每个数字对应的线索 / include lead ids")] = False,
 ) -> Response:
     """双月调度会材料：进度表、成绩单、红黄牌 / the meeting pack as JSON."""
-    body = pack_to_dict(_pack(session, library, settings, period, today), detail=detail)
-    # Serialised once, here: the body is already plain JSON values (17 MB for 100,000 leads
-    # with 25,000 flags), and FastAPI's response-model pass over it took longer than the
-    # pack itself (BENCHMARKS.md, meeting pack).
-    content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+    with cyclic_gc_paused():
+        body = pack_to_dict(_pack(session, library, settings, period, today), detail=detail)
+        # Serialised once, here: the body is already plain JSON values (17 MB for 100,000
+        # leads with 25,000 flags), and FastAPI's response-model pass over it took longer
+        # than the pack itself (BENCHMARKS.md, meeting pack).
+        content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
     return Response(content, media_type="application/json")
 
 
@@ -58,7 +59,8 @@ def get_bimonthly_xlsx(
     today: AsOf = None,
 ) -> Response:
     """双月调度会材料（Excel）/ the meeting pack as xlsx."""
-    body = pack_xlsx(_pack(session, library, settings, period, today))
+    with cyclic_gc_paused():
+        body = pack_xlsx(_pack(session, library, settings, period, today))
     name = f"bimonthly-{period}.xlsx"
     return Response(
         body, media_type=XLSX, headers={"Content-Disposition": f"attachment; filename={name}"}
@@ -74,4 +76,6 @@ def get_bimonthly_html(
     today: AsOf = None,
 ) -> HTMLResponse:
     """双月调度会材料（可打印，A4 横向）/ the printable meeting pack."""
-    return HTMLResponse(pack_html(_pack(session, library, settings, period, today)))
+    with cyclic_gc_paused():
+        page = pack_html(_pack(session, library, settings, period, today))
+    return HTMLResponse(page)
