@@ -49,12 +49,14 @@ from __future__ import annotations
 import calendar
 import re
 from bisect import bisect_left, bisect_right
-from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from operator import attrgetter
 from typing import Literal, NamedTuple
+
+import numpy as np
+from numpy.typing import NDArray
 
 from chainmap.pipeline.digest import HistoryDays, HistoryDigest, digest_history
 from chainmap.pipeline.stages import (
@@ -425,8 +427,9 @@ def _slots(
 class _Figured:
     """Each lead's figures for one period, and the code of its profile: leads with the same
     profile count alike, so a group's counts are taken per distinct profile (the codes
-    counted by ``Counter``, in C) rather than lead by lead. With ``keep`` False only signed
-    leads keep their :class:`LeadFigures` (the amounts are summed over them)."""
+    counted per group by numpy, :class:`_Tally`) rather than lead by lead. With ``keep``
+    False only signed leads keep their :class:`LeadFigures` (the amounts are summed over
+    them)."""
 
     period: Period
     keep: bool
@@ -488,48 +491,97 @@ class _Figured:
         self.profile_of[lead.id] = code
 
 
-def _aggregate(
-    ids: Sequence[int],
-    figured: _Figured,
+class _Tally:
+    """One period's :class:`_Figured` laid out as arrays over the leads in input order, so
+    each grouping's rows are a few numpy reductions rather than a pass over every lead per
+    group: ``code`` is the lead's profile (index into ``slots``, -1 for a lead not counted in
+    this period), ``slots`` how many times each profile adds 1 to each count, and the amounts
+    are those of signed leads (0 for the others)."""
+
+    def __init__(self, figured: _Figured, ids: Sequence[int]) -> None:
+        codes = list(figured.profiles)
+        index = {code: j for j, code in enumerate(codes)}
+        self.n_codes = len(codes)
+        self.slots = np.zeros((self.n_codes, _N_SLOTS), dtype=np.int64)
+        for j, code in enumerate(codes):
+            for slot in figured.profiles[code]:
+                self.slots[j, slot] += 1
+        profile_of = figured.profile_of
+        self.code = np.fromiter(
+            (index.get(profile_of.get(i), -1) for i in ids),  # type: ignore[arg-type]
+            dtype=np.int64,
+            count=len(ids),
+        )
+        self.counted = self.code >= 0
+        # Amounts only where a lead is signed: a few arrays filled at the signed leads' places.
+        place = {lead_id: k for k, lead_id in enumerate(ids)}
+        signed = [f for f in figured.signed.values() if f.lead_id in place]
+        at = np.fromiter((place[f.lead_id] for f in signed), dtype=np.int64, count=len(signed))
+
+        def amounts(of: Callable[[LeadFigures], float]) -> NDArray[np.float64]:
+            out = np.zeros(len(ids), dtype=np.float64)
+            out[at] = np.fromiter(map(of, signed), dtype=np.float64, count=len(signed))
+            return out
+
+        self.newly_signed_wan = amounts(lambda f: f.contracted_wan if f.newly_signed else 0.0)
+        self.funds_in = amounts(_FUNDS_IN)
+        self.funds_by = amounts(_FUNDS_BY)
+        self.contracted = amounts(_CONTRACTED)
+
+    def rows(self, group: NDArray[np.int64], n_groups: int) -> _GroupSums:
+        """The sums for each of ``n_groups`` groups (``group[k]`` is lead k's group). Amounts
+        are summed over the leads in input order, as :class:`LeadTimeline` sums would be."""
+        g, c = group[self.counted], self.code[self.counted]
+        by_code = np.bincount(g * self.n_codes + c, minlength=n_groups * self.n_codes)
+        by_code = by_code.reshape(n_groups, self.n_codes)
+
+        def total(weights: NDArray[np.float64]) -> list[float]:
+            summed: list[float] = np.bincount(group, weights=weights, minlength=n_groups).tolist()
+            return summed
+
+        return _GroupSums(
+            leads=by_code.sum(axis=1).tolist(),
+            counts=(by_code @ self.slots).tolist(),
+            newly_signed_wan=total(self.newly_signed_wan),
+            funds_in=total(self.funds_in),
+            funds_by=total(self.funds_by),
+            contracted=total(self.contracted),
+        )
+
+
+class _GroupSums(NamedTuple):
+    leads: list[int]
+    counts: list[list[int]]
+    newly_signed_wan: list[float]
+    funds_in: list[float]
+    funds_by: list[float]
+    contracted: list[float]
+
+
+def _group_row(
+    sums: _GroupSums,
+    k: int,
     period: Period,
     *,
     group_by: GroupBy | None,
     key: str | None,
     previous: Mapping[str, float | None] | None,
 ) -> GroupMetrics:
-    """Sum the figures of leads ``ids`` (those created by the period's end) into a group's
-    row. Amounts are summed over the leads in order, as :meth:`LeadTimeline` sums would."""
-    counts = [0] * _N_SLOTS
-    profiles, n_leads = figured.profiles, 0
-    for code, n in Counter(map(figured.profile_of.get, ids)).items():
-        if code is None:  # created after the period
-            continue
-        n_leads += n
-        for slot in profiles[code]:
-            counts[slot] += n
-    stage_counts = {s: counts[i] for s, i in _AT.items()}
-    reached = {s: counts[i] for s, i in _REACHED.items()}
-    bands = {m: {b: counts[_IN_BAND[(m, b)]] for b in _BANDS} for m in BAND_MILESTONES}
+    """Group ``k``'s row from :meth:`_Tally.rows`."""
+    counts = sums.counts[k]
     n_signed, n_started, n_due, n_kept = counts[_N_SIGNED : _N_KEPT + 1]
-    signed_figures: list[LeadFigures] = list(filter(None, map(figured.signed.get, ids)))
-    signed_wan = 0.0
-    for f in signed_figures:
-        if f.newly_signed:
-            signed_wan += f.contracted_wan
     out = GroupMetrics(
         group_by=group_by,
         key=key,
         period=period,
-        leads=n_leads,
-        stage_counts=stage_counts,
-        reached_counts=reached,
-        band_counts=bands,
-        signed_contracted_wan=round(signed_wan, 4),
-        funds_arrived_in_period_wan=round(sum(map(_FUNDS_IN, signed_figures)), 4),
+        leads=sums.leads[k],
+        stage_counts={s: counts[i] for s, i in _AT.items()},
+        reached_counts={s: counts[i] for s, i in _REACHED.items()},
+        band_counts={m: {b: counts[_IN_BAND[(m, b)]] for b in _BANDS} for m in BAND_MILESTONES},
+        signed_contracted_wan=round(sums.newly_signed_wan[k], 4),
+        funds_arrived_in_period_wan=round(sums.funds_in[k], 4),
         contract_fulfilment_rate=Rate.of(n_kept, n_due),
-        funds_arrival_rate=Rate.of(
-            sum(map(_FUNDS_BY, signed_figures)), sum(map(_CONTRACTED, signed_figures))
-        ),
+        funds_arrival_rate=Rate.of(sums.funds_by[k], sums.contracted[k]),
         start_rate=Rate.of(n_started, n_signed),
         change_vs_previous={},
     )
@@ -631,6 +683,7 @@ def digest_figures(
             before.add(lead, paid, s1, s0, best1, bands, on_time)
 
     ids_in_order = [lead.id for lead in leads]
+    this, last = _Tally(now, ids_in_order), _Tally(before, ids_in_order)
     rows: dict[GroupBy | None, list[GroupMetrics]] = {}
     members: dict[tuple[GroupBy | None, str | None], tuple[int, ...]] = {}
     for group_by in group_bys:
@@ -644,21 +697,18 @@ def digest_figures(
                 group.append(lead_id)
         if group_by is None:
             groups.setdefault(None, [])
+        ordered = sorted(groups, key=lambda k: (k is None, k or ""))
+        number = {key: k for k, key in enumerate(ordered)}
+        group_of = np.fromiter(map(number.__getitem__, keys), dtype=np.int64, count=len(keys))
+        sums_now = this.rows(group_of, len(ordered))
+        sums_then = last.rows(group_of, len(ordered))
         out = rows[group_by] = []
-        for key in sorted(groups, key=lambda k: (k is None, k or "")):
-            ids = groups[key]
-            members[(group_by, key)] = tuple(ids)
-            then = _aggregate(
-                ids,
-                before,
-                prev,
-                group_by=group_by,
-                key=key,
-                previous=None,
-            )
+        for k, key in enumerate(ordered):
+            members[(group_by, key)] = tuple(groups[key])
+            then = _group_row(sums_then, k, prev, group_by=group_by, key=key, previous=None)
             out.append(
-                _aggregate(
-                    ids, now, period, group_by=group_by, key=key, previous=then.key_numbers()
+                _group_row(
+                    sums_now, k, period, group_by=group_by, key=key, previous=then.key_numbers()
                 )
             )
     return PeriodFigures(period=period, rows=rows, members=members, leads=now.figures)
