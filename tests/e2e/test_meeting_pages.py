@@ -7,9 +7,9 @@ import io
 
 import httpx
 import openpyxl
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Route, expect
 
-from tests.e2e.conftest import login, screenshot, sign_in_token
+from tests.e2e.conftest import api_get, login, screenshot, sign_in_token
 
 STAGES = [
     "clue",
@@ -80,6 +80,36 @@ def test_secretariat_reads_the_bimonthly_dashboard(page: Page, live_server: str)
     popup.wait_for_load_state()
     expect(popup).to_have_title(f"双月调度会材料　{pack['period']['label_zh']}")
     screenshot(popup, "meetings-print-pack")
+
+
+def test_a_slow_answer_for_an_earlier_period_does_not_overwrite_the_newer_one(
+    page: Page, live_server: str
+) -> None:
+    login(page, "mishu")
+    page.goto("/ui/meetings")
+    expect(page.locator("#dashboard")).to_be_visible()
+    options = page.locator("#period option")
+    slow, final = options.nth(1).get_attribute("value"), options.nth(2).get_attribute("value")
+    assert slow and final
+    held: list[Route] = []  # the answer for `slow` is held back until `final` is shown
+    page.route(f"**/meetings/bimonthly?period={slow}", lambda route: held.append(route))
+    with page.expect_request(f"**/meetings/bimonthly?period={slow}"):
+        page.select_option("#period", slow)
+    page.select_option("#period", final)
+    pack = api_get(live_server, "mishu", "/meetings/bimonthly", period=final)
+    expect(page.locator("#page-title")).to_contain_text(pack["period"]["label_zh"])
+    assert len(held) == 1
+    with page.expect_response(f"**/meetings/bimonthly?period={slow}"):
+        held[0].continue_()
+    page.wait_for_timeout(300)  # the late answer has been read; it must change nothing
+    expect(page.locator("#page-title")).to_contain_text(pack["period"]["label_zh"])
+    expect(page.locator("#period")).to_have_value(final)
+    leads = page.locator("#kpis .tile[data-key=leads] .value")
+    expect(leads).to_have_text(f"{pack['overall']['leads']:,}")
+    for stage in STAGES:
+        expect(page.locator(f"#stage-chart g.stage[data-stage={stage}]")).to_have_attribute(
+            "data-count", str(pack["overall"]["stage_counts"][stage])
+        )
 
 
 def test_viewer_and_bureau_are_told_they_may_not_see_the_pack(page: Page) -> None:

@@ -108,17 +108,22 @@
     if (!pack.flags.length) body.append(cm.el("tr", {}, cm.el("td", { colspan: 9, class: "hint" }, "本期无红黄牌")));
   }
 
+  let latest = 0;  // a slower answer for an earlier period must not overwrite a newer one
   async function load() {
     const period = select.value;
     history.replaceState(null, "", "?period=" + encodeURIComponent(period));
+    const mine = ++latest;
     try {
-      pack = await cm.api("/meetings/bimonthly?period=" + encodeURIComponent(period));
+      const answer = await cm.api("/meetings/bimonthly?period=" + encodeURIComponent(period));
+      if (mine !== latest) return;
+      pack = answer;
       cm.clear();
       document.getElementById("page-title").textContent = `双月调度会 · ${pack.period.label_zh}`;
       document.getElementById("as-of").textContent = `红黄牌评估日 ${pack.flags_as_of}；生成于 ${pack.generated_on}`;
       tiles(); stageChart(); rates(); scoreboard(); flags();
       document.getElementById("dashboard").hidden = false;
     } catch (err) {
+      if (mine !== latest) return;
       document.getElementById("dashboard").hidden = true;
       if (err.status === 403) {
         document.querySelector("#meetings-root .toolbar").hidden = true;
