@@ -4,10 +4,11 @@ the printable pack opens in a new tab; other roles are told they may not see it.
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import httpx
 import openpyxl
-from playwright.sync_api import Page, Route, expect
+from playwright.sync_api import Locator, Page, Route, expect
 
 from tests.e2e.conftest import api_get, login, screenshot, sign_in_token
 
@@ -24,8 +25,61 @@ STAGES = [
 ]
 
 
+REACHED = ["signed", "construction_started", "in_production"]
+RATES = ["contract_fulfilment_rate", "funds_arrival_rate", "start_rate"]
+
+
 def _pct(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.1f}%"
+
+
+def _num(value: float | None, digits: int = 0) -> str:
+    """As the page's ``cm.num``: thousands separators, at most ``digits`` decimals."""
+    if value is None:
+        return "—"
+    text = f"{round(value, digits):,.{digits}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _assert_progress_row(row: Locator, r: dict[str, Any]) -> None:
+    expect(row.locator("td.name")).to_have_text(r["label"])
+    expect(row.locator("td[data-col=leads] .v")).to_have_text(_num(r["leads"]))
+    for stage in STAGES:
+        cell = row.locator(f'td[data-col="stage:{stage}"] .v')
+        expect(cell).to_have_text(_num(r["stage_counts"][stage]))
+    for stage in REACHED:
+        cell = row.locator(f'td[data-col="reached:{stage}"] .v')
+        expect(cell).to_have_text(_num(r["reached_counts"][stage]))
+    for key in ("signed_contracted_wan", "funds_arrived_in_period_wan"):
+        expect(row.locator(f"td[data-col={key}] .v")).to_have_text(_num(r[key], 1))
+    for key in RATES:
+        expect(row.locator(f'td[data-col="rate:{key}"] .v')).to_have_text(_pct(r[key]["value"]))
+    start = row.locator('td[data-col="rate:start_rate"]')
+    if r["start_rate_met"] is False:
+        expect(start).to_contain_text("未达标")
+    else:
+        expect(start).not_to_contain_text("未达标")
+    change = r["change_vs_previous"]["leads"]
+    if change is not None:
+        text = f"+{change}" if change > 0 else f"−{-change}" if change < 0 else "±0"
+        expect(row.locator("td[data-col=leads] .chg")).to_have_text(text)
+
+
+def _assert_progress_tables(page: Page, pack: dict[str, Any]) -> None:
+    """进度表 by chain and by team: one row per group and a 合计 row, each as in the pack."""
+    for table, groups in (
+        ("#progress-chain", "progress_by_chain"),
+        ("#progress-team", "progress_by_team"),
+    ):
+        rows = page.locator(f"{table} tbody tr")
+        expect(rows).to_have_count(len(pack[groups]) + 1)
+        for i, r in enumerate([*pack[groups], pack["overall"]]):
+            row = rows.nth(i)
+            expect(row).to_have_attribute("data-key", r["key"] or "total")
+            _assert_progress_row(row, r)
+    team = pack["progress_by_team"][0]
+    first = page.locator("#progress-team tbody tr").first
+    expect(first.locator("td.kind")).to_have_text(team["team_kind_label"] or "")
 
 
 def test_secretariat_reads_the_bimonthly_dashboard(page: Page, live_server: str) -> None:
@@ -59,6 +113,7 @@ def test_secretariat_reads_the_bimonthly_dashboard(page: Page, live_server: str)
         expect(row.locator("td.team")).to_have_text(team["label"])
         expect(row.locator("td").nth(0)).to_have_text(str(team["rank"]))
         expect(row.locator("td").nth(9)).to_have_text(_pct(team["start_rate"]["value"]))
+    _assert_progress_tables(page, pack)
     flags = page.locator("#flags tbody tr")
     expect(flags).to_have_count(max(1, len(pack["flags"])))
     for i, flag in enumerate(pack["flags"]):
