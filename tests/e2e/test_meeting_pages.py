@@ -117,9 +117,27 @@ def test_secretariat_reads_the_bimonthly_dashboard(page: Page, live_server: str)
     flags = page.locator("#flags tbody tr")
     expect(flags).to_have_count(max(1, len(pack["flags"])))
     for i, flag in enumerate(pack["flags"]):
-        expect(flags.nth(i).locator("td.project")).to_have_text(flag["enterprise_name"])
-        if flag["owner_person"]:
-            expect(flags.nth(i).locator("td.owner")).to_have_text(flag["owner_person"])
+        row = flags.nth(i)
+        expect(row).to_have_attribute("data-lead", str(flag["lead_id"]))
+        expect(row.locator("td.project")).to_have_text(flag["enterprise_name"])
+        expect(row.locator("td.owner-team")).to_have_text(flag["owner_team"] or "—")
+        owner = flag["owner_person"] or flag["claimed_by_leader"] or "—"
+        expect(row.locator("td.owner")).to_have_text(owner)
+        expect(row.locator("td.days")).to_have_text(str(flag["days"]))
+        expect(row.locator("td.lead")).to_have_text(str(flag["lead_id"]))
+        # 说明 says what no other column does: no team, person, project or days again
+        note = row.locator("td.note")
+        expect(note).to_contain_text(flag["since"])
+        for repeated in (flag["owner_team"], flag["owner_person"], flag["enterprise_name"]):
+            if repeated:
+                expect(note).not_to_contain_text(repeated)
+        expect(note).not_to_contain_text(f"{flag['days']} 天")
+        if flag["claimed_by_leader"] and flag["owner_person"]:
+            expect(note).to_contain_text(flag["claimed_by_leader"])
+    thresholds = pack["flag_thresholds"]
+    expect(page.locator("#flag-rule")).to_contain_text(
+        f"签约未开工超过 {thresholds['signed_not_started_days']} 天黄牌"
+    )
     screenshot(page, "meetings-dashboard")
 
     with page.expect_download() as info:

@@ -149,13 +149,30 @@
     if (!teams.length) body.append(cm.el("tr", {}, cm.el("td", { colspan: 10, class: "hint" }, "本期无队伍数据")));
   }
 
+  // 说明 carries only what the other columns do not: the day the count of days starts from and
+  // the leader who claimed the lead (when the owner is a person); the thresholds, the same for
+  // every flag of a kind, are said once above the table.
+  const THRESHOLD_OF = { signed_not_started: "signed_not_started_days", claim_idle: "claimed_idle_days", started_no_funds: "started_no_funds_days" };
+  function flagNote(f) {
+    const parts = [`起算日 ${f.since}`];
+    if (f.claimed_by_leader && f.owner_person) parts.push(`${f.claimed_by_leader}认领`);
+    return parts.join("；");
+  }
+  function flagRule() {
+    const t = pack.flag_thresholds, names = pack.labels.flag_kinds;
+    const rules = Object.entries(THRESHOLD_OF).map(([kind, key]) => `${names[kind]}超过 ${t[key]} 天黄牌、${cm.num(t[key] * t.red_factor, 1)} 天红牌`);
+    return `截至 ${pack.flags_as_of}，共 ${pack.flags.length} 张。亮牌标准：${rules.join("；")}。`;
+  }
+
   function flags() {
     const body = document.querySelector("#flags tbody");
     body.replaceChildren(...pack.flags.map((f) => cm.el("tr", { class: "flag-" + f.level, "data-lead": f.lead_id },
-      cm.el("td", {}, f.level_label), cm.el("td", {}, f.kind_label), cm.el("td", { class: "owner-team" }, f.owner_team || "—"),
+      cm.el("td", { class: "level" }, f.level_label), cm.el("td", {}, f.kind_label), cm.el("td", { class: "owner-team" }, f.owner_team || "—"),
       cm.el("td", { class: "owner" }, f.owner_person || f.claimed_by_leader || "—"), cm.el("td", { class: "project" }, f.enterprise_name),
-      cm.el("td", {}, f.chain_label || ""), cm.el("td", {}, f.stage_label), cm.el("td", { class: "num" }, f.days), cm.el("td", {}, f.message_zh))));
-    if (!pack.flags.length) body.append(cm.el("tr", {}, cm.el("td", { colspan: 9, class: "hint" }, "本期无红黄牌")));
+      cm.el("td", {}, f.chain_label || ""), cm.el("td", { class: "stage" }, f.stage_label), cm.el("td", { class: "num days" }, f.days),
+      cm.el("td", { class: "note" }, flagNote(f)), cm.el("td", { class: "num lead" }, f.lead_id))));
+    if (!pack.flags.length) body.append(cm.el("tr", {}, cm.el("td", { colspan: 10, class: "hint" }, "本期无红黄牌")));
+    document.getElementById("flag-rule").textContent = flagRule();
   }
 
   let latest = 0;  // a slower answer for an earlier period must not overwrite a newer one
