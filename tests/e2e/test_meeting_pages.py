@@ -1,5 +1,6 @@
-"""The secretariat in the browser: the 双月调度会 dashboard matches the JSON pack, the xlsx opens,
-the printable pack opens in a new tab; other roles are told they may not see it."""
+"""The secretariat in the browser: the 双月调度会 dashboard matches the JSON pack, the xlsx holds
+the same figures, and the printable pack opens in a new tab; other roles are told they may not
+see it."""
 
 from __future__ import annotations
 
@@ -145,7 +146,7 @@ def test_secretariat_reads_the_bimonthly_dashboard(page: Page, live_server: str)
     download = info.value
     assert download.suggested_filename.endswith(".xlsx")
     book = openpyxl.load_workbook(io.BytesIO(download.path().read_bytes()), read_only=True)
-    assert book.worksheets
+    _assert_workbook_matches(book, pack)
 
     with page.context.expect_page() as popup_info:
         page.click("#open-print")
@@ -193,3 +194,72 @@ def test_viewer_and_bureau_are_told_they_may_not_see_the_pack(page: Page) -> Non
         expect(page.locator("#dashboard")).to_be_hidden()
         screenshot(page, f"meetings-denied-{username}")
         page.evaluate("sessionStorage.clear()")
+
+
+def _rows(book: Any, sheet: str) -> list[tuple[Any, ...]]:
+    return [tuple(row) for row in book[sheet].iter_rows(values_only=True)]
+
+
+def _assert_workbook_matches(book: Any, pack: dict[str, Any]) -> None:
+    """The xlsx the page downloads holds the figures the API gives for the same period."""
+    assert book.sheetnames[:3] == ["进度表", "成绩单", "红黄牌"]
+    labels = pack["labels"]
+
+    # 进度表: row 3 names the column groups (merged), row 4 the columns
+    rows = _rows(book, "进度表")
+    groups, heads = rows[2], rows[3]
+    stage_col = groups.index("期末阶段（个）")
+    reached_col = groups.index("本期新进入（个）")
+    assert list(heads[stage_col : stage_col + len(STAGES)]) == [labels["stages"][s] for s in STAGES]
+    leads_col = heads.index("线索数")
+    rate_col = {key: groups.index(labels["rates"][key]) for key in RATES}
+    assert {heads[c] for c in rate_col.values()} == {"比率"}
+    # chain rows are keyed by chain id (column B), team rows by name (column A)
+    key_col = {"一、按产业链": 1, "二、按招商队伍": 0}
+    blocks: dict[str, dict[str, tuple[Any, ...]]] = {}
+    heading = ""
+    for row in rows[4:]:
+        if row[0] in key_col:
+            heading = str(row[0])
+        elif row[0] is not None:
+            key = row[0] if row[0] == "合计" else row[key_col[heading]]
+            blocks.setdefault(heading, {})[str(key)] = row
+    expected = {
+        "一、按产业链": {r["key"]: r for r in pack["progress_by_chain"]},
+        "二、按招商队伍": {r["label"]: r for r in pack["progress_by_team"]},
+    }
+    for name, want in expected.items():
+        got = blocks[name]
+        assert set(got) == {*want, "合计"}
+        for key, r in [*want.items(), ("合计", pack["overall"])]:
+            row = got[key]
+            assert row[leads_col] == r["leads"], (name, key)
+            counts = [row[stage_col + i] for i in range(len(STAGES))]
+            assert counts == [r["stage_counts"][s] for s in STAGES], (name, key)
+            reached = [row[reached_col + i] for i in range(len(STAGES))]
+            assert reached == [r["reached_counts"][s] for s in STAGES], (name, key)
+            for rate, col in rate_col.items():
+                assert row[col] == r[rate]["value"], (name, key, rate)
+
+    # 成绩单: the teams in rank order
+    rows = _rows(book, "成绩单")
+    heads = rows[2]
+    name_col, rank_col = heads.index("名称"), heads.index("名次")
+    start = next(i for i, row in enumerate(rows) if row[0] == "一、招商队伍") + 1
+    teams = pack["scoreboard"]["teams"]
+    got_teams = [(row[rank_col], row[name_col]) for row in rows[start : start + len(teams)]]
+    assert got_teams == [(t["rank"], t["label"]) for t in teams]
+
+    # 红黄牌: one data row per flag, in the pack's order, naming the lead and its owner
+    rows = _rows(book, "红黄牌")
+    heads = rows[2]
+    data = [row for row in rows[3:] if any(v is not None for v in row)]
+    assert len(data) == len(pack["flags"])
+    col = {h: heads.index(h) for h in ("牌色", "责任单位", "责任人", "企业", "天数", "线索编号")}
+    for row, flag in zip(data, pack["flags"], strict=True):
+        assert row[col["线索编号"]] == flag["lead_id"]
+        assert row[col["牌色"]] == flag["level_label"]
+        assert (row[col["责任单位"]] or "") == (flag["owner_team"] or "")
+        assert (row[col["责任人"]] or "") == (flag["owner_person"] or "")
+        assert row[col["企业"]] == flag["enterprise_name"]
+        assert row[col["天数"]] == flag["days"]
