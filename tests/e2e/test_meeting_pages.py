@@ -1,15 +1,16 @@
 """The secretariat in the browser: the 双月调度会 dashboard matches the JSON pack, the xlsx holds
-the same figures, and the printable pack opens in a new tab; other roles are told they may not
-see it."""
+the same figures, the page prints on A4 landscape and the printable pack opens in a new tab;
+other roles are told they may not see it."""
 
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 import httpx
 import openpyxl
-from playwright.sync_api import Locator, Page, Route, expect
+from playwright.sync_api import Browser, Locator, Page, Route, expect
 
 from tests.e2e.conftest import api_get, login, screenshot, sign_in_token
 
@@ -28,6 +29,8 @@ STAGES = [
 
 REACHED = ["signed", "construction_started", "in_production"]
 RATES = ["contract_fulfilment_rate", "funds_arrival_rate", "start_rate"]
+SECTIONS = ["#kpis", "#stage-chart", "#rates", "#progress-chain", "#progress-team"]
+SECTIONS += ["#scoreboard", "#flags"]
 
 
 def _pct(value: float | None) -> str:
@@ -263,3 +266,57 @@ def _assert_workbook_matches(book: Any, pack: dict[str, Any]) -> None:
         assert (row[col["责任人"]] or "") == (flag["owner_person"] or "")
         assert row[col["企业"]] == flag["enterprise_name"]
         assert row[col["天数"]] == flag["days"]
+
+
+def test_the_dashboard_prints_on_a4_landscape_without_navigation(
+    browser: Browser, live_server: str
+) -> None:
+    # 297 mm less the 12 mm margins of app.css is 273 mm ≈ 1032 CSS px: the printed width
+    context = browser.new_context(base_url=live_server, viewport={"width": 1032, "height": 900})
+    page = context.new_page()
+    try:
+        login(page, "mishu")
+        page.goto("/ui/meetings")
+        expect(page.locator("#dashboard")).to_be_visible()
+        page.emulate_media(media="print")
+        for hidden in ("header.topbar", "#period", "#download-xlsx", "#open-print"):
+            expect(page.locator(hidden)).to_be_hidden()
+        for section in SECTIONS:
+            expect(page.locator(section)).to_be_visible()
+        expect(page.locator("#progress-chain tbody tr").first).to_be_visible()
+        overflow = page.evaluate(
+            """() => [...document.querySelectorAll('#dashboard table')]
+                .filter((t) => t.getBoundingClientRect().right > t.closest('section').getBoundingClientRect().right + 0.5)
+                .map((t) => t.id)"""
+        )
+        assert overflow == []
+        assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
+        screenshot(page, "meetings-dashboard-print")
+        pdf = page.pdf(format="A4", landscape=True, print_background=True)
+        assert pdf.startswith(b"%PDF")
+        assert len(re.findall(rb"/Type\s*/Page(?!s)", pdf)) >= 2
+    finally:
+        context.close()
+
+
+def test_chart_labels_grow_with_the_chart_on_a_projector(
+    browser: Browser, live_server: str
+) -> None:
+    context = browser.new_context(base_url=live_server, viewport={"width": 1920, "height": 1080})
+    page = context.new_page()
+    try:
+        login(page, "mishu")
+        page.goto("/ui/meetings")
+        expect(page.locator("#dashboard")).to_be_visible()
+        # the SVG text is sized in the chart's own units, so it scales with the drawn chart
+        sizes = page.evaluate(
+            """() => [...document.querySelectorAll('#dashboard svg text')].map((t) => {
+                const svg = t.ownerSVGElement, scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+                return parseFloat(getComputedStyle(t).fontSize) * scale;
+            })"""
+        )
+        body = float(page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)"))
+        assert sizes and min(sizes) >= body
+        screenshot(page, "meetings-projector")
+    finally:
+        context.close()
