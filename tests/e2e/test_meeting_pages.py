@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import date
 from typing import Any
 
 import httpx
@@ -43,6 +44,11 @@ def _num(value: float | None, digits: int = 0) -> str:
         return "—"
     text = f"{round(value, digits):,.{digits}f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _current_period(today: date) -> str:
+    """Bimonthly periods start in odd months: 2026-11 = 11–12 月."""
+    return f"{today.year}-{today.month - (today.month + 1) % 2:02d}"
 
 
 def _assert_progress_row(row: Locator, r: dict[str, Any]) -> None:
@@ -266,6 +272,17 @@ def _assert_workbook_matches(book: Any, pack: dict[str, Any]) -> None:
         assert (row[col["责任人"]] or "") == (flag["owner_person"] or "")
         assert row[col["企业"]] == flag["enterprise_name"]
         assert row[col["天数"]] == flag["days"]
+
+
+def test_the_page_opens_on_the_current_period(page: Page, live_server: str) -> None:
+    login(page, "mishu")
+    page.goto("/ui/meetings")
+    current = _current_period(date.today())
+    expect(page.locator("#period")).to_have_value(current)
+    expect(page.locator("#period option").first).to_contain_text("（本期）")
+    pack = api_get(live_server, "mishu", "/meetings/bimonthly", period=current)
+    expect(page.locator("#page-title")).to_contain_text(pack["period"]["label_zh"])
+    page.wait_for_url(f"**/ui/meetings?period={current}")
 
 
 def test_the_dashboard_prints_on_a4_landscape_without_navigation(
