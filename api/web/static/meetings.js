@@ -1,5 +1,6 @@
-// 双月调度会: period selector, KPI tiles, 进度表 by stage (inline SVG), 三率, 成绩单, 红黄牌,
-// the xlsx and the printable pack (fetched with the token, opened from a blob URL).
+// 双月调度会: period selector, KPI tiles, stage bars (inline SVG), 三率, 进度表 by chain and by
+// team, 成绩单, 红黄牌, the xlsx and the printable pack (fetched with the token, opened from a
+// blob URL).
 "use strict";
 (() => {
   if (!cm.requireLogin()) return;
@@ -87,6 +88,55 @@
     }));
   }
 
+  // 进度表: one table per grouping, the columns of the xlsx 进度表 that fit a page (stage
+  // counts, 本期新进入, amounts, 三率), each with its change against the previous period.
+  const REACHED = ["signed", "construction_started", "in_production"];
+  const RATES = ["contract_fulfilment_rate", "funds_arrival_rate", "start_rate"];
+  const CHANGE_OF_REACHED = { signed: "reached_signed", construction_started: "reached_construction_started", in_production: "reached_in_production" };
+
+  function change(v, isRate) {
+    if (v === null || v === undefined) return null;
+    const text = isRate ? (v * 100).toFixed(1) : cm.num(Math.abs(v), 1);
+    const sign = v > 0 ? "+" : v < 0 ? (isRate ? "" : "−") : "±";
+    return cm.el("span", { class: "chg " + (v > 0 ? "up" : v < 0 ? "down" : ""), title: "较上期" + (isRate ? "（百分点）" : "") }, sign + text);
+  }
+
+  function progressHead(withKind) {
+    const names = pack.labels.stages;
+    const th = (text, attrs = {}) => cm.el("th", attrs, text);
+    const top = cm.el("tr", {}, th("名称", { rowspan: 2 }), withKind ? th("类别", { rowspan: 2 }) : null, th("线索数", { rowspan: 2, class: "num" }),
+      th("期末阶段（个）", { colspan: STAGES.length, class: "group" }), th("本期新进入（个）", { colspan: REACHED.length, class: "group" }),
+      th("金额（万元）", { colspan: 2, class: "group" }), th("三率", { colspan: RATES.length, class: "group" }));
+    const sub = cm.el("tr", {}, ...STAGES.map((s) => th(names[s], { class: "num short" })), ...REACHED.map((s) => th(names[s], { class: "num short" })),
+      th("新签约合同投资", { class: "num" }), th("本期到位资金", { class: "num" }), ...RATES.map((k) => th(pack.labels.rates[k], { class: "num" })));
+    return cm.el("thead", {}, top, sub);
+  }
+
+  function progressRow(r, withKind) {
+    const ch = r.change_vs_previous || {};
+    const cell = (col, value, chg, attrs = {}) => cm.el("td", { class: "num", "data-col": col, ...attrs }, cm.el("span", { class: "v" }, value), chg);
+    const rate = (k) => {
+      const x = r[k], unmet = k === "start_rate" && r.start_rate_met === false;
+      return cm.el("td", { class: "num" + (unmet ? " unmet" : ""), "data-col": "rate:" + k, title: `${cm.num(x.numerator, 1)} / ${cm.num(x.denominator, 1)}` },
+        cm.el("span", { class: "v" }, cm.pct(x.value)), unmet ? cm.el("span", { class: "mark" }, "未达标") : null, change(ch[k], true));
+    };
+    return cm.el("tr", { class: r.group_by ? "" : "total", "data-key": r.key || "total" },
+      cm.el("td", { class: "name" }, r.label), withKind ? cm.el("td", { class: "kind" }, r.team_kind_label || "") : null,
+      cell("leads", cm.num(r.leads), change(ch.leads, false)),
+      ...STAGES.map((s) => cell("stage:" + s, cm.num(r.stage_counts[s] || 0), null)),
+      ...REACHED.map((s) => cell("reached:" + s, cm.num(r.reached_counts[s] || 0), change(ch[CHANGE_OF_REACHED[s]], false))),
+      cell("signed_contracted_wan", cm.num(r.signed_contracted_wan, 1), change(ch.signed_contracted_wan, false)),
+      cell("funds_arrived_in_period_wan", cm.num(r.funds_arrived_in_period_wan, 1), change(ch.funds_arrived_in_period_wan, false)),
+      ...RATES.map(rate));
+  }
+
+  function progress() {
+    for (const [id, rows, withKind] of [["progress-chain", pack.progress_by_chain, false], ["progress-team", pack.progress_by_team, true]]) {
+      const body = cm.el("tbody", {}, ...[...rows, pack.overall].map((r) => progressRow(r, withKind)));
+      document.getElementById(id).replaceChildren(progressHead(withKind), body);
+    }
+  }
+
   function scoreboard() {
     const body = document.querySelector("#scoreboard tbody");
     const teams = pack.scoreboard.teams || [];
@@ -99,26 +149,48 @@
     if (!teams.length) body.append(cm.el("tr", {}, cm.el("td", { colspan: 10, class: "hint" }, "本期无队伍数据")));
   }
 
+  // 说明 carries only what the other columns do not: the day the count of days starts from and
+  // the leader who claimed the lead (when the owner is a person); the thresholds, the same for
+  // every flag of a kind, are said once above the table.
+  const THRESHOLD_OF = { signed_not_started: "signed_not_started_days", claim_idle: "claimed_idle_days", started_no_funds: "started_no_funds_days" };
+  function flagNote(f) {
+    const parts = [`起算日 ${f.since}`];
+    if (f.claimed_by_leader && f.owner_person) parts.push(`${f.claimed_by_leader}认领`);
+    return parts.join("；");
+  }
+  function flagRule() {
+    const t = pack.flag_thresholds, names = pack.labels.flag_kinds;
+    const rules = Object.entries(THRESHOLD_OF).map(([kind, key]) => `${names[kind]}超过 ${t[key]} 天黄牌、${cm.num(t[key] * t.red_factor, 1)} 天红牌`);
+    return `截至 ${pack.flags_as_of}，共 ${pack.flags.length} 张。亮牌标准：${rules.join("；")}。`;
+  }
+
   function flags() {
     const body = document.querySelector("#flags tbody");
     body.replaceChildren(...pack.flags.map((f) => cm.el("tr", { class: "flag-" + f.level, "data-lead": f.lead_id },
-      cm.el("td", {}, f.level_label), cm.el("td", {}, f.kind_label), cm.el("td", { class: "owner-team" }, f.owner_team || "—"),
+      cm.el("td", { class: "level" }, f.level_label), cm.el("td", {}, f.kind_label), cm.el("td", { class: "owner-team" }, f.owner_team || "—"),
       cm.el("td", { class: "owner" }, f.owner_person || f.claimed_by_leader || "—"), cm.el("td", { class: "project" }, f.enterprise_name),
-      cm.el("td", {}, f.chain_label || ""), cm.el("td", {}, f.stage_label), cm.el("td", { class: "num" }, f.days), cm.el("td", {}, f.message_zh))));
-    if (!pack.flags.length) body.append(cm.el("tr", {}, cm.el("td", { colspan: 9, class: "hint" }, "本期无红黄牌")));
+      cm.el("td", {}, f.chain_label || ""), cm.el("td", { class: "stage" }, f.stage_label), cm.el("td", { class: "num days" }, f.days),
+      cm.el("td", { class: "note" }, flagNote(f)), cm.el("td", { class: "num lead" }, f.lead_id))));
+    if (!pack.flags.length) body.append(cm.el("tr", {}, cm.el("td", { colspan: 10, class: "hint" }, "本期无红黄牌")));
+    document.getElementById("flag-rule").textContent = flagRule();
   }
 
+  let latest = 0;  // a slower answer for an earlier period must not overwrite a newer one
   async function load() {
     const period = select.value;
     history.replaceState(null, "", "?period=" + encodeURIComponent(period));
+    const mine = ++latest;
     try {
-      pack = await cm.api("/meetings/bimonthly?period=" + encodeURIComponent(period));
+      const answer = await cm.api("/meetings/bimonthly?period=" + encodeURIComponent(period));
+      if (mine !== latest) return;
+      pack = answer;
       cm.clear();
       document.getElementById("page-title").textContent = `双月调度会 · ${pack.period.label_zh}`;
       document.getElementById("as-of").textContent = `红黄牌评估日 ${pack.flags_as_of}；生成于 ${pack.generated_on}`;
-      tiles(); stageChart(); rates(); scoreboard(); flags();
+      tiles(); stageChart(); rates(); progress(); scoreboard(); flags();
       document.getElementById("dashboard").hidden = false;
     } catch (err) {
+      if (mine !== latest) return;
       document.getElementById("dashboard").hidden = true;
       if (err.status === 403) {
         document.querySelector("#meetings-root .toolbar").hidden = true;
