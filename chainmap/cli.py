@@ -513,10 +513,14 @@ def report_bimonthly(
     ] = None,
 ) -> None:
     """双月调度会材料：进度表、成绩单、红黄牌 / the bimonthly meeting pack."""
-    from chainmap.meetings import bimonthly_pack, cyclic_gc_paused
-    from chainmap.report.html import pack_html
+    from chainmap.meetings import (
+        bimonthly_html,
+        bimonthly_pack,
+        bimonthly_xlsx,
+        cyclic_gc_paused,
+    )
+    from chainmap.pipeline import parse_period
     from chainmap.report.pack import pack_to_dict
-    from chainmap.report.xlsx import pack_xlsx
 
     suffix = out.suffix.lower()
     if suffix not in (".xlsx", ".html", ".json"):
@@ -527,19 +531,21 @@ def report_bimonthly(
         )
     as_of = _parse_day(today) if today else utcnow().date()
     settings = get_settings()
-    with cyclic_gc_paused():
-        with transaction(settings) as session:
-            pack = bimonthly_pack(session, _library(settings), settings, period=period, today=as_of)
+    library = _library(settings)
+    with transaction(settings) as session:
         if suffix == ".xlsx":
-            out.write_bytes(pack_xlsx(pack))
+            body = bimonthly_xlsx(session, library, settings, period=period, today=as_of)
         elif suffix == ".html":
-            out.write_text(pack_html(pack), encoding="utf-8")
+            body = bimonthly_html(session, library, settings, period=period, today=as_of).encode()
         else:
-            out.write_text(
-                json.dumps(pack_to_dict(pack), ensure_ascii=False, indent=2, default=str),
-                encoding="utf-8",
-            )
-    typer.echo(f"已生成 {out}（{pack.period.label_zh}）/ written")
+            with cyclic_gc_paused():
+                pack = bimonthly_pack(
+                    session, library, settings, period=period, today=as_of, with_moves=False
+                )
+                data = pack_to_dict(pack)
+            body = json.dumps(data, ensure_ascii=False, indent=2, default=str).encode()
+    out.write_bytes(body)
+    typer.echo(f"已生成 {out}（{parse_period(period).label_zh}）/ written")
 
 
 def _parse_day(text: str) -> date:

@@ -13,14 +13,16 @@ from sqlalchemy.orm import Session
 
 from chainmap.domain import Chain
 from chainmap.pipeline import parse_period
+from chainmap.report.html import pack_html
 from chainmap.report.pack import (
     FlagThresholds,
     MeetingPack,
     build_pack_from_digests,
     pack_days,
 )
+from chainmap.report.xlsx import DETAILS_MAX_LEADS, pack_xlsx
 from chainmap.settings import Settings
-from chainmap.store.leads_repo import load_pack_inputs
+from chainmap.store.leads_repo import count_leads_created_by, load_pack_inputs
 
 
 def bimonthly_pack(
@@ -30,12 +32,18 @@ def bimonthly_pack(
     *,
     period: str,
     today: date,
+    with_moves: bool = True,
 ) -> MeetingPack:
     """The pack for the two months named by ``period`` (YYYY-MM, the first month), with flags
-    as of ``today``. Raises InvalidPeriod (field ``period``) for anything but YYYY-MM."""
+    as of ``today``. Raises InvalidPeriod (field ``period``) for anything but YYYY-MM.
+
+    Without ``with_moves`` the period's stage changes (actor, note: only the detail views
+    show them) are not read and ``pack.moves`` is None — about 0.4 s less for 100,000
+    leads."""
     p = parse_period(period)
     with cyclic_gc_paused():
-        got = load_pack_inputs(session, period=p, days=pack_days(period=p, today=today))
+        days = pack_days(period=p, today=today)
+        got = load_pack_inputs(session, period=p, days=days, with_moves=with_moves)
         return build_pack_from_digests(
             leads=got.leads,
             arrivals=got.arrivals,
@@ -51,6 +59,43 @@ def bimonthly_pack(
                 red_factor=settings.flag_red_factor,
             ),
         )
+
+
+def bimonthly_xlsx(
+    session: Session,
+    library: Mapping[str, Chain],
+    settings: Settings,
+    *,
+    period: str,
+    today: date,
+) -> bytes:
+    """The pack as an xlsx workbook (:func:`~chainmap.report.xlsx.pack_xlsx`), with its
+    线索明细 sheet when the period counts at most
+    :data:`~chainmap.report.xlsx.DETAILS_MAX_LEADS` leads — and only then are the period's
+    stage changes read."""
+    p = parse_period(period)
+    details = count_leads_created_by(session, p.end) <= DETAILS_MAX_LEADS
+    with cyclic_gc_paused():
+        pack = bimonthly_pack(
+            session, library, settings, period=period, today=today, with_moves=details
+        )
+        return pack_xlsx(pack, details=details)
+
+
+def bimonthly_html(
+    session: Session,
+    library: Mapping[str, Chain],
+    settings: Settings,
+    *,
+    period: str,
+    today: date,
+) -> str:
+    """The printable pack (:func:`~chainmap.report.html.pack_html`)."""
+    with cyclic_gc_paused():
+        pack = bimonthly_pack(
+            session, library, settings, period=period, today=today, with_moves=False
+        )
+        return pack_html(pack)
 
 
 _gc_lock = threading.Lock()

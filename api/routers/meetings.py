@@ -12,10 +12,8 @@ from fastapi.responses import HTMLResponse
 from api.deps import LibraryDep, SessionDep, SettingsDep
 from api.uploads import XLSX
 from chainmap.leads import today_utc
-from chainmap.meetings import bimonthly_pack, cyclic_gc_paused
-from chainmap.report.html import pack_html
-from chainmap.report.pack import MeetingPack, pack_to_dict
-from chainmap.report.xlsx import pack_xlsx
+from chainmap.meetings import bimonthly_html, bimonthly_pack, bimonthly_xlsx, cyclic_gc_paused
+from chainmap.report.pack import pack_to_dict
 
 router = APIRouter(prefix="/meetings", tags=["meetings"])
 
@@ -23,12 +21,6 @@ Period = Annotated[
     str, Query(description="双月期间，首月 YYYY-MM：2026-09 = 9–10 月 / first month")
 ]
 AsOf = Annotated[date | None, Query(description="红黄牌评估日，默认今天 / flags as of")]
-
-
-def _pack(
-    session: SessionDep, library: LibraryDep, settings: SettingsDep, period: str, today: date | None
-) -> MeetingPack:
-    return bimonthly_pack(session, library, settings, period=period, today=today or today_utc())
 
 
 @router.get("/bimonthly", response_model=dict[str, Any])
@@ -42,7 +34,10 @@ def get_bimonthly(
 ) -> Response:
     """双月调度会材料：进度表、成绩单、红黄牌 / the meeting pack as JSON."""
     with cyclic_gc_paused():
-        body = pack_to_dict(_pack(session, library, settings, period, today), detail=detail)
+        pack = bimonthly_pack(
+            session, library, settings, period=period, today=today or today_utc(), with_moves=detail
+        )
+        body = pack_to_dict(pack, detail=detail)
         # Serialised once, here: the body is already plain JSON values (17 MB for 100,000
         # leads with 25,000 flags), and FastAPI's response-model pass over it took longer
         # than the pack itself (BENCHMARKS.md, meeting pack).
@@ -59,8 +54,7 @@ def get_bimonthly_xlsx(
     today: AsOf = None,
 ) -> Response:
     """双月调度会材料（Excel）/ the meeting pack as xlsx."""
-    with cyclic_gc_paused():
-        body = pack_xlsx(_pack(session, library, settings, period, today))
+    body = bimonthly_xlsx(session, library, settings, period=period, today=today or today_utc())
     name = f"bimonthly-{period}.xlsx"
     return Response(
         body, media_type=XLSX, headers={"Content-Disposition": f"attachment; filename={name}"}
@@ -76,6 +70,5 @@ def get_bimonthly_html(
     today: AsOf = None,
 ) -> HTMLResponse:
     """双月调度会材料（可打印，A4 横向）/ the printable meeting pack."""
-    with cyclic_gc_paused():
-        page = pack_html(_pack(session, library, settings, period, today))
+    page = bimonthly_html(session, library, settings, period=period, today=today or today_utc())
     return HTMLResponse(page)

@@ -130,7 +130,8 @@ class FlagSummary:
 class MeetingPack:
     """Everything the 双月调度会 sees for one period. Rows keep their lead ids; ``figures``
     holds what each counted lead contributes, ``leads`` the lead itself and ``moves`` the
-    stage changes dated within the period (in date order; leads with none are absent)."""
+    stage changes dated within the period (in date order; leads with none are absent), or
+    None when the pack was built without them (only the detail views show them)."""
 
     period: Period
     previous: Period
@@ -148,7 +149,7 @@ class MeetingPack:
     chain_names: Mapping[str, str] = field(repr=False)
     figures: Mapping[int, LeadFigures] = field(repr=False)
     leads: Mapping[int, Lead] = field(repr=False)
-    moves: Mapping[int, tuple[StageChange, ...]] = field(repr=False)
+    moves: Mapping[int, tuple[StageChange, ...]] | None = field(repr=False)
 
     def chain_label(self, chain_id: str) -> str:
         return self.chain_names.get(chain_id, chain_id)
@@ -212,7 +213,7 @@ def build_pack_from_digests(
     leads: Sequence[Lead],
     arrivals: Mapping[int, Sequence[FundsArrival]],
     digests: Mapping[int, HistoryDigest],
-    moves: Mapping[int, tuple[StageChange, ...]],
+    moves: Mapping[int, tuple[StageChange, ...]] | None,
     period: Period,
     today: date,
     chain_names: Mapping[str, str],
@@ -220,8 +221,9 @@ def build_pack_from_digests(
 ) -> MeetingPack:
     """:func:`build_pack` from each lead's :class:`HistoryDigest` read at
     :func:`pack_days` (a lead without one has no history), its arrivals in date order and the
-    period's stage changes, rather than from the whole history: what the store hands over
-    when it has digested a million stage changes in SQL. Same pack, figure for figure."""
+    period's stage changes (None: not read, for a pack no detail view will show), rather than
+    from the whole history: what the store hands over when it has digested a million stage
+    changes in SQL. Same pack, figure for figure."""
     limits = thresholds or FlagThresholds()
     as_of = min(today, period.end)
     kept = [lead for lead in leads if lead.created_on <= period.end]
@@ -292,7 +294,7 @@ def build_pack_from_digests(
         chain_names=dict(chain_names),
         figures=got.leads,
         leads={lead.id: lead for lead in kept},
-        moves=dict(moves),
+        moves=None if moves is None else dict(moves),
     )
 
 
@@ -356,7 +358,10 @@ def trace(pack: MeetingPack, row: ProgressRow | ScoreboardRow, figure: str) -> t
 
 
 def changes_in_period(pack: MeetingPack, lead_id: int) -> tuple[StageChange, ...]:
-    """The stage changes of a lead dated within the period: what moved it in 本期新进入."""
+    """The stage changes of a lead dated within the period: what moved it in 本期新进入.
+    Raises ValueError for a pack built without them (``moves`` None)."""
+    if pack.moves is None:
+        raise ValueError("this pack was built without the period's stage changes")
     return pack.moves.get(lead_id, ())
 
 

@@ -227,13 +227,16 @@ class PackInputs(NamedTuple):
     leads: list[Lead]
     arrivals: dict[int, tuple[FundsArrival, ...]]
     digests: dict[int, HistoryDigest]
-    moves: dict[int, tuple[StageChange, ...]]
+    moves: dict[int, tuple[StageChange, ...]] | None
 
 
-def load_pack_inputs(session: Session, *, period: Period, days: HistoryDays) -> PackInputs:
+def load_pack_inputs(
+    session: Session, *, period: Period, days: HistoryDays, with_moves: bool = True
+) -> PackInputs:
     """Every lead, its arrivals in date order, its history digested in SQL at ``days``
-    (:func:`load_history_digests`) and the stage changes dated within ``period`` — instead of
-    the million changes :func:`load_pipeline` reads: the pack needs no more.
+    (:func:`load_history_digests`) and, ``with_moves``, the stage changes dated within
+    ``period`` (else ``moves`` is None) — instead of the million changes
+    :func:`load_pipeline` reads: the pack needs no more.
 
     On PostgreSQL, when the session's transaction has written nothing, the digest (the one
     read that is mostly the server's work) runs on a second connection in a second thread
@@ -244,20 +247,25 @@ def load_pack_inputs(session: Session, *, period: Period, days: HistoryDays) -> 
     with snapshot_readers(conn, 2) as readers:
         if readers is None:
             digests = load_history_digests(conn, days)
-            return _pack_inputs(conn, period, digests)
+            return _pack_inputs(conn, period if with_moves else None, digests)
         main, side = readers
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pack-digest") as pool:
             digesting = pool.submit(load_history_digests, side, days)
             try:
-                got = _pack_inputs(main, period, {})
+                got = _pack_inputs(main, period if with_moves else None, {})
             finally:
                 digests = digesting.result()
         return got._replace(digests=digests)
 
 
-def _pack_inputs(conn: Connection, period: Period, digests: dict[int, HistoryDigest]) -> PackInputs:
+def _pack_inputs(
+    conn: Connection, moves_within: Period | None, digests: dict[int, HistoryDigest]
+) -> PackInputs:
     leads = _load_leads(conn)
     arrivals = arrivals_by_lead(_load_arrivals(conn))
+    if moves_within is None:
+        return PackInputs(leads, arrivals, digests, None)
+    period = moves_within
     stage_of: dict[str | None, Stage | None] = {s.value: s for s in Stage}
     stage_of[None] = None
     moved: dict[int, list[StageChange]] = {}
@@ -277,6 +285,12 @@ def _pack_inputs(conn: Connection, period: Period, digests: dict[int, HistoryDig
         change = StageChange(lid, stage_of[f], stage_of[t], on, who, what)  # type: ignore[arg-type]
         moved.setdefault(lid, []).append(change)
     return PackInputs(leads, arrivals, digests, {k: tuple(v) for k, v in moved.items()})
+
+
+def count_leads_created_by(session: Session, day: date) -> int:
+    """How many leads were created on or before ``day`` (those a pack ending then counts)."""
+    stmt = select(func.count()).select_from(LeadRow).where(LeadRow.created_on <= day)
+    return int(session.scalar(stmt) or 0)
 
 
 def _fetch(conn: Connection, stmt: Select[*tuple[Any, ...]]) -> list[tuple[Any, ...]]:

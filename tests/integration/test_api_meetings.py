@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 from typing import Any
 
@@ -111,6 +112,46 @@ def test_pack_xlsx_and_printable_html(client: TestClient, pipeline: dict[str, in
     assert "李娜" in h.text
 
 
+def test_xlsx_details_carry_the_periods_stage_changes_and_are_left_out_over_the_limit(
+    client: TestClient, pipeline: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """线索明细 lists what moved each lead in the period (read only when the sheet is
+    written); over DETAILS_MAX_LEADS leads the sheet and that read are left out."""
+    import chainmap.meetings as meetings
+
+    asked: list[bool] = []
+    real = meetings.load_pack_inputs
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        asked.append(kwargs["with_moves"])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(meetings, "load_pack_inputs", spy)
+    x = client.get("/meetings/bimonthly.xlsx", params={"period": "2026-09"})
+    ws = load_workbook(io.BytesIO(x.content))["线索明细"]
+    rows = list(ws.iter_rows(values_only=True))
+    moved = rows[0].index("本期阶段变更")
+    by_lead = {row[0]: row[moved] for row in rows[1:]}
+    assert by_lead[pipeline["a"]] == (
+        "2026-09-10 洽谈→签约（x）；2026-09-20 签约→供地（x）；2026-10-31 供地→开工（x）"
+    )
+    assert asked == [True]
+
+    monkeypatch.setattr(meetings, "DETAILS_MAX_LEADS", len(pipeline) - 1)
+    small = load_workbook(
+        io.BytesIO(client.get("/meetings/bimonthly.xlsx", params={"period": "2026-09"}).content)
+    )
+    assert "线索明细" not in small.sheetnames
+    notes = {row[0]: row[1] for row in small["说明"].iter_rows(values_only=True)}
+    assert "detail=true" in notes["线索明细"]
+    assert asked == [True, False]
+    # The JSON reads the changes only for its detail view, and the HTML never.
+    client.get("/meetings/bimonthly", params={"period": "2026-09"})
+    client.get("/meetings/bimonthly", params={"period": "2026-09", "detail": True})
+    client.get("/meetings/bimonthly.html", params={"period": "2026-09"})
+    assert asked == [True, False, False, True, False]
+
+
 @pytest.mark.parametrize(
     "path", ["/meetings/bimonthly", "/meetings/bimonthly.xlsx", "/meetings/bimonthly.html"]
 )
@@ -139,6 +180,14 @@ def test_cli_report_bimonthly(tmp_path: Path, monkeypatch: Any) -> None:
         r = runner.invoke(app, ["report", "bimonthly", "--period", "2026-09", "--out", str(out)])
         assert r.exit_code == 0, r.output
         assert {"进度表", "成绩单", "红黄牌"} <= set(load_workbook(out).sheetnames)
+        page = tmp_path / "pack.html"
+        r = runner.invoke(app, ["report", "bimonthly", "--period", "2026-09", "--out", str(page)])
+        assert r.exit_code == 0 and "红黄牌" in page.read_text(encoding="utf-8")
+        data = tmp_path / "pack.json"
+        r = runner.invoke(app, ["report", "bimonthly", "--period", "2026-09", "--out", str(data)])
+        body = json.loads(data.read_text(encoding="utf-8"))
+        assert r.exit_code == 0 and body["period"]["start"] == "2026-09-01"
+        assert body["overall"]["lead_ids"]
         bad = runner.invoke(app, ["report", "bimonthly", "--period", "2026-9", "--out", str(out)])
         assert bad.exit_code == 1 and "YYYY-MM" in bad.output
     finally:

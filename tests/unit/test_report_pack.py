@@ -531,3 +531,37 @@ def test_pack_module_is_pure() -> None:
             names.add(node.module)
     banned = ("openpyxl", "jinja2", "sqlalchemy", "chainmap.store", "chainmap.settings", "api")
     assert not [n for n in names for b in banned if n == b or n.startswith(b + ".")]
+
+
+def test_a_pack_built_without_the_periods_changes_refuses_the_detail_views() -> None:
+    """moves=None (the pack nobody asked details of) must not pass for "nothing moved"."""
+    from chainmap.pipeline import parse_period
+    from chainmap.pipeline.digest import no_history
+    from chainmap.pipeline.stages import Lead, Stage, TeamKind
+    from chainmap.report.pack import build_pack_from_digests, changes_in_period, pack_to_dict
+
+    lead = Lead(
+        id=1,
+        enterprise_id=7,
+        enterprise_name="甲公司",
+        chain_id="ev",
+        segment_id="cell",
+        owner_team="尖刀班",
+        owner_team_kind=TeamKind.spearhead_team,
+        owner_person="张三",
+        created_on=date(2026, 1, 5),
+    )
+    pack = build_pack_from_digests(
+        leads=[lead],
+        arrivals={},
+        digests={1: no_history(1, Stage.clue)},
+        moves=None,
+        period=parse_period("2026-09"),
+        today=date(2026, 11, 5),
+        chain_names={},
+    )
+    assert pack_to_dict(pack)["overall"]["lead_ids"] == [1]
+    with pytest.raises(ValueError, match="without the period's stage changes"):
+        changes_in_period(pack, 1)
+    with pytest.raises(ValueError):
+        pack_to_dict(pack, detail=True)
