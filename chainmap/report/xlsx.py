@@ -335,14 +335,14 @@ _FLAG_HEADERS = (
     "产业链",
     "企业",
     "天数",
-    "说明",
+    "起算日",
     "线索编号",
 )
 
 
 def _flags_sheet(wb: Any, pack: MeetingPack) -> None:
     ws = wb.create_sheet("红黄牌")
-    _setup(ws, [7, 16, 16, 10, 14, 14, 28, 7, 60, 10], title_rows="3:3", freeze="A4")
+    _setup(ws, [7, 16, 16, 10, 14, 14, 28, 7, 11, 10], title_rows="3:3", freeze="A4")
     n = len(pack.flags)
     reds = sum(f.level is FlagLevel.red for f in pack.flags)
     _title(ws, f"红黄牌　{pack.period.label_zh}（截至 {pack.flags_as_of}）", len(_FLAG_HEADERS), 1)
@@ -357,11 +357,11 @@ def _flags_sheet(wb: Any, pack: MeetingPack) -> None:
                 f.kind.label,
                 _text(f.owner_team),
                 _text(f.owner_person),
-                _text(f.claimed_by_leader or ""),
+                _text(f.claimed_by_leader) if f.claimed_by_leader else None,
                 _text(pack.chain_label(chain_id)),
                 _text(f.enterprise_name),
                 f.days,
-                _text(f.message_zh),
+                f.since,
                 f.lead_id,
             ]
         )

@@ -4,6 +4,7 @@ of ``test_report_pack`` in the right cells, number formats and print setup."""
 from __future__ import annotations
 
 import io
+from datetime import datetime, time, timedelta
 from typing import Any
 
 import pytest
@@ -127,7 +128,7 @@ def test_scoreboard_sheet(wb: Any) -> None:
     assert wb["成绩单"]["H5"].number_format == "0.0%"
 
 
-def test_flags_sheet_names_owners(wb: Any) -> None:
+def test_flags_sheet_names_owners(wb: Any, pack: MeetingPack) -> None:
     ws = wb["红黄牌"]
     rows = _rows(ws)
     assert rows[2] == [
@@ -139,11 +140,15 @@ def test_flags_sheet_names_owners(wb: Any) -> None:
         "产业链",
         "企业",
         "天数",
-        "说明",
+        "起算日",
         "线索编号",
     ]
+    # The days count from 起算日 (a real date cell) to the day the flags are taken on; no
+    # column repeats another (the owner, enterprise and days are said once).
+    since = datetime.combine(pack.flags_as_of - timedelta(days=364), time())
     assert rows[3] == ["红牌", "开工后资金未到位", "一分局", "王五", None, "集成电路", "企业9", 364,
-                       "一分局王五：企业9开工已 364 天仍无资金到位", 9]  # fmt: skip
+                       since, 9]  # fmt: skip
+    assert ws["I4"].is_date and ws["I4"].number_format == "yyyy-mm-dd"
     assert rows[4][:4] == ["黄牌", "签约未开工", "一分局", "王五"]
     assert rows[4][6] == EVIL  # kept as plain text
     assert rows[5][:5] == ["黄牌", "认领后无进展", "头格推进组", "赵六", "李市长"]
