@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 import openpyxl
+import pytest
 from playwright.sync_api import Browser, Locator, Page, Route, expect
 
 from tests.e2e.conftest import api_get, login, screenshot, sign_in_token
@@ -283,6 +284,21 @@ def test_the_page_opens_on_the_current_period(page: Page, live_server: str) -> N
     pack = api_get(live_server, "mishu", "/meetings/bimonthly", period=current)
     expect(page.locator("#page-title")).to_contain_text(pack["period"]["label_zh"])
     page.wait_for_url(f"**/ui/meetings?period={current}")
+
+
+@pytest.mark.parametrize("period", ["2024-03", "2025-12"])
+def test_a_link_to_an_older_or_even_month_period_opens_that_period(
+    page: Page, live_server: str, period: str
+) -> None:
+    """Periods outside the selector's twelve (the API takes any YYYY-MM) still open, with
+    their own entry, instead of silently showing the current period."""
+    login(page, "mishu")
+    page.goto(f"/ui/meetings?period={period}")
+    expect(page.locator("#period")).to_have_value(period)
+    pack = api_get(live_server, "mishu", "/meetings/bimonthly", period=period)
+    expect(page.locator("#page-title")).to_contain_text(pack["period"]["label_zh"])
+    leads = page.locator("#kpis .tile[data-key=leads] .value")
+    expect(leads).to_have_text(f"{pack['overall']['leads']:,}")
 
 
 def test_the_dashboard_prints_on_a4_landscape_without_navigation(

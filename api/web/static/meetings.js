@@ -26,7 +26,13 @@
       select.append(cm.el("option", { value: label(p) }, `${p.y}年${p.m}—${p.m + 1}月${i === 0 ? "（本期）" : ""}`));
       p = p.m === 1 ? { y: p.y - 1, m: 11 } : { y: p.y, m: p.m - 2 };
     }
+    // a link may name any period the API takes (older ones, or one starting in an even month)
     const fromUrl = new URLSearchParams(location.search).get("period");
+    const known = fromUrl && [...select.options].some((o) => o.value === fromUrl);
+    if (fromUrl && !known && /^\d{4}-(0[1-9]|1[0-2])$/.test(fromUrl)) {
+      const [y, m] = fromUrl.split("-").map(Number);
+      select.append(cm.el("option", { value: fromUrl }, m === 12 ? `${y}年12月—${y + 1}年1月` : `${y}年${m}—${m + 1}月`));
+    }
     select.value = fromUrl && [...select.options].some((o) => o.value === fromUrl) ? fromUrl : current;
   }
 
