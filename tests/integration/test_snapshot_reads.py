@@ -79,6 +79,22 @@ def readers_used(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     return used
 
 
+def _drop_the_first_lead(session: Session, *, actor: str, note: str) -> None:
+    """Append a 终止 change on 2026-10-31 to the first lead (flushed, not committed)."""
+    lead = session.scalars(select(LeadRow).order_by(LeadRow.id).limit(1)).one()
+    session.add(
+        StageChangeRow(
+            lead_id=lead.id,
+            from_stage=lead.stage,
+            to_stage=Stage.dropped.value,
+            changed_on=date(2026, 10, 31),
+            actor=actor,
+            note=note,
+        )
+    )
+    session.flush()
+
+
 def _expected(session: Session, library: dict[str, Any], period: str) -> dict[str, Any]:
     from chainmap.pipeline import parse_period
 
@@ -125,17 +141,7 @@ def test_readers_see_the_sessions_snapshot_not_later_commits(
         n_leads = session.scalar(select(func.count()).select_from(LeadRow))
         # Someone else appends a stage change and commits after the snapshot.
         with Session(own_engine) as other, other.begin():
-            lead = other.scalars(select(LeadRow).order_by(LeadRow.id).limit(1)).one()
-            other.add(
-                StageChangeRow(
-                    lead_id=lead.id,
-                    from_stage=lead.stage,
-                    to_stage=Stage.dropped.value,
-                    changed_on=date(2026, 10, 31),
-                    actor="另一位同事",
-                    note="并发写入",
-                )
-            )
+            _drop_the_first_lead(other, actor="另一位同事", note="并发写入")
         with snapshot.snapshot_readers(session.connection(), 2) as readers:
             assert readers is not None
             for reader in readers:
@@ -162,18 +168,7 @@ def test_a_session_that_has_written_reads_on_its_own_connection(
     has written reads sequentially and counts what it wrote."""
     with Session(own_engine) as session:
         clean = _expected(session, library, "2026-09")
-        lead = session.scalars(select(LeadRow).order_by(LeadRow.id).limit(1)).one()
-        session.add(
-            StageChangeRow(
-                lead_id=lead.id,
-                from_stage=lead.stage,
-                to_stage=Stage.dropped.value,
-                changed_on=date(2026, 10, 31),
-                actor="本会话",
-                note="尚未提交",
-            )
-        )
-        session.flush()
+        _drop_the_first_lead(session, actor="本会话", note="尚未提交")
         with snapshot.snapshot_readers(session.connection(), 2) as readers:
             assert readers is None
         pack = bimonthly_pack(session, library, Settings(), period="2026-09", today=TODAY)

@@ -537,20 +537,10 @@ def test_a_pack_built_without_the_periods_changes_refuses_the_detail_views() -> 
     """moves=None (the pack nobody asked details of) must not pass for "nothing moved"."""
     from chainmap.pipeline import parse_period
     from chainmap.pipeline.digest import no_history
-    from chainmap.pipeline.stages import Lead, Stage, TeamKind
     from chainmap.report.pack import build_pack_from_digests, changes_in_period, pack_to_dict
 
-    lead = Lead(
-        id=1,
-        enterprise_id=7,
-        enterprise_name="甲公司",
-        chain_id="ev",
-        segment_id="cell",
-        owner_team="尖刀班",
-        owner_team_kind=TeamKind.spearhead_team,
-        owner_person="张三",
-        created_on=date(2026, 1, 5),
-    )
+    team = next(iter(KIND))
+    lead = _lead(1, chain="ev", team=team, owner="张三", created=date(2026, 1, 5), stage=Stage.clue)
     pack = build_pack_from_digests(
         leads=[lead],
         arrivals={},
