@@ -22,7 +22,7 @@ from chainmap.report.pack import (
 )
 from chainmap.report.xlsx import DETAILS_MAX_LEADS, pack_xlsx
 from chainmap.settings import Settings
-from chainmap.store.leads_repo import count_leads_created_by, open_pack_inputs
+from chainmap.store.leads_repo import count_leads_created_by, load_pack_inputs
 
 
 def bimonthly_pack(
@@ -43,22 +43,22 @@ def bimonthly_pack(
     p = parse_period(period)
     with cyclic_gc_paused():
         days = pack_days(period=p, today=today)
-        with open_pack_inputs(session, period=p, days=days, with_moves=with_moves) as got:
-            return build_pack_from_digests(
-                leads=got.leads,
-                arrivals=got.arrivals,
-                digests=got.digests,
-                moves=got.moves,
-                period=p,
-                today=today,
-                chain_names={c.id: c.name for c in library.values()},
-                thresholds=FlagThresholds(
-                    signed_not_started_days=settings.flag_signed_not_started_days,
-                    claimed_idle_days=settings.flag_claim_idle_days,
-                    started_no_funds_days=settings.flag_started_no_funds_days,
-                    red_factor=settings.flag_red_factor,
-                ),
-            )
+        got = load_pack_inputs(session, period=p, days=days, with_moves=with_moves)
+        return build_pack_from_digests(
+            leads=got.leads,
+            arrivals=got.arrivals,
+            digests=got.digests,
+            moves=got.moves,
+            period=p,
+            today=today,
+            chain_names={c.id: c.name for c in library.values()},
+            thresholds=FlagThresholds(
+                signed_not_started_days=settings.flag_signed_not_started_days,
+                claimed_idle_days=settings.flag_claim_idle_days,
+                started_no_funds_days=settings.flag_started_no_funds_days,
+                red_factor=settings.flag_red_factor,
+            ),
+        )
 
 
 def bimonthly_xlsx(

@@ -14,7 +14,7 @@ pack for a past period reads the same whenever it is generated, like its figures
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -227,21 +227,15 @@ def build_pack_from_digests(
     limits = thresholds or FlagThresholds()
     as_of = min(today, period.end)
     kept = [lead for lead in leads if lead.created_on <= period.end]
-    # Taken lead by lead as the figures are worked out, so digests the store is still
-    # streaming in (in lead order) are used as they arrive; kept for the flags.
-    entries: list[tuple[Lead, Sequence[FundsArrival], HistoryDigest]] = []
-
-    def each_lead() -> Iterator[tuple[Lead, Sequence[FundsArrival], HistoryDigest]]:
-        for lead in kept:
-            entry = (
-                lead,
-                arrivals.get(lead.id, ()),
-                digests.get(lead.id) or no_history(lead.id, lead.stage),
-            )
-            entries.append(entry)
-            yield entry
-
-    got = digest_figures(each_lead(), period=period, group_bys=(None, "chain", "team", "leader"))
+    entries = [
+        (
+            lead,
+            arrivals.get(lead.id, ()),
+            digests.get(lead.id) or no_history(lead.id, lead.stage),
+        )
+        for lead in kept
+    ]
+    got = digest_figures(entries, period=period, group_bys=(None, "chain", "team", "leader"))
     # A team's kind as its first lead records it.
     kinds = {lead.owner_team: lead.owner_team_kind for lead in reversed(kept)}
 

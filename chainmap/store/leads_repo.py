@@ -4,11 +4,9 @@ hundreds). Only flushes."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from datetime import date
-from operator import attrgetter
 from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, Select, case, func, select, true
@@ -42,7 +40,6 @@ from chainmap.store.models import (
     StageChangeRow,
 )
 from chainmap.store.snapshot import snapshot_readers
-from chainmap.store.streamed import StreamedMapping
 
 _LEAD_FIELDS = (
     "id",
@@ -225,49 +222,44 @@ def _load_arrivals(conn: Connection) -> list[FundsArrival]:
 
 
 class PackInputs(NamedTuple):
-    """What the meeting pack reads from the store (see :func:`open_pack_inputs`)."""
+    """What the meeting pack reads from the store (see :func:`load_pack_inputs`)."""
 
     leads: list[Lead]
     arrivals: dict[int, tuple[FundsArrival, ...]]
-    digests: Mapping[int, HistoryDigest]
+    digests: dict[int, HistoryDigest]
     moves: dict[int, tuple[StageChange, ...]] | None
 
 
-@contextmanager
-def open_pack_inputs(
+def load_pack_inputs(
     session: Session, *, period: Period, days: HistoryDays, with_moves: bool = True
-) -> Iterator[PackInputs]:
-    """Every lead (in id order), its arrivals in date order, its history digested in SQL at
-    ``days`` (:func:`load_history_digests`) and, ``with_moves``, the stage changes dated
-    within ``period`` (else ``moves`` is None) — instead of the million changes
-    :func:`load_pipeline` reads: the pack needs no more. Use them inside the block.
+) -> PackInputs:
+    """Every lead, its arrivals in date order, its history digested in SQL at ``days``
+    (:func:`load_history_digests`) and, ``with_moves``, the stage changes dated within
+    ``period`` (else ``moves`` is None) — instead of the million changes
+    :func:`load_pipeline` reads: the pack needs no more.
 
     On PostgreSQL, when the session's transaction has written nothing, the digest (the one
-    read that is mostly the server's work) runs on a second connection in a second thread,
-    on the session's snapshot (:func:`~chainmap.store.snapshot.snapshot_readers`), while a
-    third reads the rest; and ``digests`` is a :class:`~chainmap.store.streamed.
-    StreamedMapping` that fills in lead order as the server produces the rows, so a reader
-    going through the leads in id order starts before the digest has finished. Otherwise,
-    and on SQLite, everything is read on the session's connection first."""
+    read that is mostly the server's work) runs on a second connection in a second thread
+    while this one reads the leads, arrivals and the period's changes, both on the session's
+    snapshot (:func:`~chainmap.store.snapshot.snapshot_readers`): the same data as reading
+    them one after the other on the session's connection, which is what happens otherwise."""
     conn = session.connection()
-    moves_within = period if with_moves else None
     with snapshot_readers(conn, 2) as readers:
         if readers is None:
-            yield _pack_inputs(conn, moves_within, load_history_digests(conn, days))
-            return
+            digests = load_history_digests(conn, days)
+            return _pack_inputs(conn, period if with_moves else None, digests)
         main, side = readers
-        digests: StreamedMapping[HistoryDigest] = StreamedMapping(attrgetter("lead_id"))
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pack-digest") as pool:
-            digesting = pool.submit(digests.feed, history_digest_batches(side, days))
+            digesting = pool.submit(load_history_digests, side, days)
             try:
-                yield _pack_inputs(main, moves_within, digests)
+                got = _pack_inputs(main, period if with_moves else None, {})
             finally:
-                digests.close()
-                digesting.result()
+                digests = digesting.result()
+        return got._replace(digests=digests)
 
 
 def _pack_inputs(
-    conn: Connection, moves_within: Period | None, digests: Mapping[int, HistoryDigest]
+    conn: Connection, moves_within: Period | None, digests: dict[int, HistoryDigest]
 ) -> PackInputs:
     leads = _load_leads(conn)
     arrivals = arrivals_by_lead(_load_arrivals(conn))
@@ -418,34 +410,6 @@ def load_history_digests(conn: Connection, days: HistoryDays) -> dict[int, Histo
     Changes are ordered by (``changed_on``, ``id``), as timelines order them (same-day
     changes in the order they were appended). The stage in force by a day is read from
     ``MAX(seq * 16 + stage code)`` over the changes made by then."""
-    return {d.lead_id: d for d in map(_digest_of, _fetch(conn, _digest_statement(days)))}
-
-
-def history_digest_batches(
-    conn: Connection, days: HistoryDays, *, size: int = 5_000
-) -> Iterator[list[HistoryDigest]]:
-    """:func:`load_history_digests` as batches in lead order, each handed over as soon as
-    the database has produced it: on PostgreSQL through a server-side cursor (``conn`` must
-    be inside a transaction), so the first leads can be used while the server is still
-    digesting the last."""
-    stmt = _digest_statement(days)
-    if conn.dialect.name != "postgresql":
-        rows = _fetch(conn, stmt)
-        for i in range(0, len(rows), size):
-            yield [_digest_of(row) for row in rows[i : i + size]]
-        return
-    compiled = stmt.compile(dialect=conn.dialect)
-    driver = conn.connection.driver_connection
-    # A cursor's plan is chosen for its first 10 % by default; this one is read to the end.
-    conn.exec_driver_sql("SET LOCAL cursor_tuple_fraction = 1.0")
-    with driver.cursor(name="chainmap_pack_digest", binary=True) as cur:  # type: ignore[union-attr]
-        cur.itersize = size
-        cur.execute(compiled.string, compiled.params)
-        while rows := cur.fetchmany(size):
-            yield [_digest_of(row) for row in rows]
-
-
-def _digest_statement(days: HistoryDays) -> Select[*tuple[Any, ...]]:
     sc = StageChangeRow.__table__.c
     code = {s.value: i for i, s in enumerate(_STAGE_CODES)}
     ranks = {s.value: r for s, r in HELD_RANK.items()}
@@ -473,7 +437,7 @@ def _digest_statement(days: HistoryDays) -> Select[*tuple[Any, ...]]:
         up = (o.changed_on <= days.as_of) & (o.to_rank >= target) & (prev_rank < target)
         return func.max(case((up, o.changed_on)))
 
-    return (
+    stmt = (
         select(
             o.lead_id,
             func.max(case((o.seq == 1, o.from_stage))),
@@ -493,22 +457,26 @@ def _digest_statement(days: HistoryDays) -> Select[*tuple[Any, ...]]:
         .order_by(o.lead_id)
     )
 
+    def stage(packed: int | None) -> Stage | None:
+        return None if packed is None else _STAGE_CODES[packed % _PACK]
 
-def _digest_of(row: Sequence[Any]) -> HistoryDigest:
-    """A :class:`HistoryDigest` from one row of :func:`_digest_statement`."""
-    lead_id, first, a, b, c, d, h1, h2, h3, signed, started, last_on = row
-    codes = _STAGE_CODES
-    return HistoryDigest(
-        lead_id,
-        _STAGE_OF[first] if first is not None else None,
-        None if a is None else codes[a % _PACK],
-        None if b is None else codes[b % _PACK],
-        None if c is None else codes[c % _PACK],
-        None if d is None else codes[d % _PACK],
-        -1 if h1 is None else h1,
-        -1 if h2 is None else h2,
-        -1 if h3 is None else h3,
-        signed,
-        started,
-        last_on,
-    )
+    def rank(value: int | None) -> int:
+        return -1 if value is None else value
+
+    return {
+        lead_id: HistoryDigest(
+            lead_id,
+            _STAGE_OF[first] if first is not None else None,
+            stage(a),
+            stage(b),
+            stage(c),
+            stage(d),
+            rank(h1),
+            rank(h2),
+            rank(h3),
+            signed,
+            started,
+            last_on,
+        )
+        for lead_id, first, a, b, c, d, h1, h2, h3, signed, started, last_on in _fetch(conn, stmt)
+    }
