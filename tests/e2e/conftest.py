@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -105,21 +106,32 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
     b.close()
 
 
-@pytest.fixture
-def page(browser: Browser, live_server: str) -> Iterator[Page]:
+@contextmanager
+def page_at(browser: Browser, live_server: str, width: int, height: int) -> Iterator[Page]:
+    """A fresh page of ``width`` × ``height`` CSS px on the live server (a laptop is the
+    ``page`` fixture's 1440 × 900; the meeting room's projector 1920 × 1080). Fails the test
+    if a script on the page threw."""
     context = browser.new_context(
         base_url=live_server,
         locale="zh-CN",
-        viewport={"width": 1440, "height": 900},
+        viewport={"width": width, "height": height},
         accept_downloads=True,
     )
     context.set_default_timeout(15_000)
     pg = context.new_page()
     errors: list[str] = []
     pg.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield pg
-    context.close()
+    try:
+        yield pg
+    finally:
+        context.close()
     assert not errors, f"script errors on the page: {errors}"
+
+
+@pytest.fixture
+def page(browser: Browser, live_server: str) -> Iterator[Page]:
+    with page_at(browser, live_server, 1440, 900) as pg:
+        yield pg
 
 
 def login(page: Page, username: str) -> None:

@@ -10,7 +10,7 @@ import httpx
 import openpyxl
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import login, screenshot, sign_in_token
+from tests.e2e.conftest import login, page_at, screenshot, sign_in_token
 
 
 def test_wrong_password_is_refused_in_chinese(page: Page) -> None:
@@ -128,9 +128,7 @@ def test_viewer_sees_no_status_override_or_lead_buttons(page: Page) -> None:
 def test_the_graph_fits_a_projector_and_prints_without_navigation(
     browser: Browser, live_server: str
 ) -> None:
-    context = browser.new_context(base_url=live_server, viewport={"width": 1920, "height": 1080})
-    page = context.new_page()
-    try:
+    with page_at(browser, live_server, 1920, 1080) as page:
         login(page, "lianzhang")
         page.goto("/ui/chains/nev-battery?segment=cell")
         expect(page.locator("#segment-targets tr.target").first).to_be_visible()
@@ -144,5 +142,3 @@ def test_the_graph_fits_a_projector_and_prints_without_navigation(
         pdf = page.pdf(format="A4", landscape=True, print_background=True)
         assert pdf.startswith(b"%PDF")
         assert len(re.findall(rb"/Type\s*/Page(?!s)", pdf)) >= 2  # the targets run onto page 2
-    finally:
-        context.close()

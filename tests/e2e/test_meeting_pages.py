@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 from playwright.sync_api import Browser, Locator, Page, Route, expect
 
-from tests.e2e.conftest import api_get, login, screenshot, sign_in_token
+from tests.e2e.conftest import api_get, login, page_at, screenshot, sign_in_token
 
 STAGES = [
     "clue",
@@ -305,9 +305,7 @@ def test_the_dashboard_prints_on_a4_landscape_without_navigation(
     browser: Browser, live_server: str
 ) -> None:
     # 297 mm less the 12 mm margins of app.css is 273 mm ≈ 1032 CSS px: the printed width
-    context = browser.new_context(base_url=live_server, viewport={"width": 1032, "height": 900})
-    page = context.new_page()
-    try:
+    with page_at(browser, live_server, 1032, 900) as page:
         login(page, "mishu")
         page.goto("/ui/meetings")
         expect(page.locator("#dashboard")).to_be_visible()
@@ -328,16 +326,12 @@ def test_the_dashboard_prints_on_a4_landscape_without_navigation(
         pdf = page.pdf(format="A4", landscape=True, print_background=True)
         assert pdf.startswith(b"%PDF")
         assert len(re.findall(rb"/Type\s*/Page(?!s)", pdf)) >= 2
-    finally:
-        context.close()
 
 
 def test_chart_labels_grow_with_the_chart_on_a_projector(
     browser: Browser, live_server: str
 ) -> None:
-    context = browser.new_context(base_url=live_server, viewport={"width": 1920, "height": 1080})
-    page = context.new_page()
-    try:
+    with page_at(browser, live_server, 1920, 1080) as page:
         login(page, "mishu")
         page.goto("/ui/meetings")
         expect(page.locator("#dashboard")).to_be_visible()
@@ -351,5 +345,3 @@ def test_chart_labels_grow_with_the_chart_on_a_projector(
         body = float(page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)"))
         assert sizes and min(sizes) >= body
         screenshot(page, "meetings-projector")
-    finally:
-        context.close()
