@@ -53,4 +53,6 @@ ChainDep = Annotated[Chain, Depends(get_chain_or_404)]
 
 IdPath = Annotated[int, Path(ge=1, le=MAX_ID, description="编号 / id")]
 IdQuery = Annotated[int | None, Query(ge=1, le=MAX_ID, description="编号 / id")]
+OffsetQuery = Annotated[int, Query(ge=0, le=MAX_ID, description="跳过条数 / rows to skip")]
+"""A page's offset: past MAX_ID no table has rows (and SQLite cannot bind a larger int)."""
 SessionFactoryDep = Annotated[sessionmaker[Session], Depends(get_session_factory)]

@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 
 from api.auth import PrincipalDep
-from api.deps import LibraryDep, SessionDep, SessionFactoryDep, SettingsDep
+from api.deps import LibraryDep, OffsetQuery, SessionDep, SessionFactoryDep, SettingsDep
 from chainmap.auth.model import ROLE_LABELS, ROLE_PERMISSIONS, NotAuthenticated, Role
 from chainmap.store.db import session_scope
 from chainmap.store.models import AuditRow
@@ -191,7 +191,7 @@ def audit(
     since: Annotated[date | None, Query(description="起始日期（含）")] = None,
     until: Annotated[date | None, Query(description="截止日期（含）")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: OffsetQuery = 0,
 ) -> AuditPage:
     """审计日志：谁在何时改了什么、改前改后（管理员）/ the audit trail, newest first."""
     query = select(AuditRow)

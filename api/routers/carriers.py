@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
-from api.deps import LibraryDep, SessionDep, SettingsDep
+from api.deps import MAX_ID, LibraryDep, OffsetQuery, SessionDep, SettingsDep
 from api.schemas_carriers import (
     FactoryCreate,
     FactoryPage,
@@ -46,10 +46,9 @@ router = APIRouter(prefix="/carriers", tags=["carriers"])
 KindPath = Literal["factories", "land"]
 KINDS: dict[str, CarrierKind] = {"factories": "factory", "land": "land"}
 GEOJSON = "application/geo+json"
-MAX_ID = 2_147_483_647  # the columns are 32-bit integers on PostgreSQL
 
 Limit = Annotated[int, Query(ge=1, le=500, description="每页条数 ≤ 500 / page size")]
-Offset = Annotated[int, Query(ge=0, le=MAX_ID, description="偏移 / offset")]
+Offset = OffsetQuery
 CarrierId = Annotated[int, Path(ge=1, le=MAX_ID, description="载体编号 / carrier id")]
 Format = Annotated[
     Literal["json", "geojson"], Query(description="json，或 geojson（地图用 FeatureCollection）")

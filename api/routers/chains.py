@@ -9,7 +9,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from api.auth import PrincipalDep
-from api.deps import ChainDep, LibraryDep, SessionDep, SettingsDep
+from api.deps import ChainDep, LibraryDep, OffsetQuery, SessionDep, SettingsDep
 from api.schemas import (
     CarrierFitRead,
     ChainGraphRead,
@@ -142,7 +142,7 @@ def get_targets(
     limit: Annotated[
         int, Query(ge=1, le=MAX_LIMIT, description="每页条数 / page size (≤500)")
     ] = 50,
-    offset: Annotated[int, Query(ge=0, description="跳过条数 / rows to skip")] = 0,
+    offset: OffsetQuery = 0,
 ) -> TargetPage:
     """目标企业清单（招商地图），每行附七项分项得分与理由 / ranked, explained targets."""
     page = services.targets_page(

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Query, Request, Response, UploadFile
 
-from api.deps import IdPath, LibraryDep, SessionDep, SettingsDep
+from api.deps import IdPath, LibraryDep, OffsetQuery, SessionDep, SettingsDep
 from api.schemas import Freshness
 from api.schemas_enterprises import (
     DuplicateCluster,
@@ -63,7 +63,7 @@ def list_enterprises(
     ] = None,
     stale: Annotated[bool | None, Query(description="只看过期 / stale only")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: OffsetQuery = 0,
 ) -> EnterprisePage:
     """搜索企业库 / search the registry."""
     query = SearchQuery(

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, File, Query, Response, UploadFile
 from fastapi.responses import JSONResponse
 
 from api.auth import PrincipalDep
-from api.deps import IdPath, IdQuery, LibraryDep, SessionDep, SettingsDep
+from api.deps import IdPath, IdQuery, LibraryDep, OffsetQuery, SessionDep, SettingsDep
 from api.jsonable import jsonable
 from api.schemas_enterprises import ImportReportRead
 from api.schemas_leads import (
@@ -118,7 +118,7 @@ def list_leads(
     stage: Stage | None = None,
     enterprise_id: IdQuery = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: OffsetQuery = 0,
 ) -> LeadPage:
     """线索列表（链长只见本链线索）/ list leads with filters (a chain leader: own chains)."""
     if chain is not None:

@@ -239,3 +239,25 @@ def test_targets_flag_enterprises_not_verified_for_too_long(
     assert by_name["老隔膜有限公司"]["stale"] is True
     assert by_name["新隔膜有限公司"]["stale"] is False
     assert by_name["新隔膜有限公司"]["last_verified_at"] is not None
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/leads",
+        "/enterprises",
+        "/audit",
+        "/chains/nev-battery/targets",
+        "/carriers/factories",
+        "/carriers/land",
+    ],
+)
+def test_an_offset_past_any_table_is_422_naming_it(client: TestClient, path: str) -> None:
+    """Found by the fuzz test: GET /leads?offset=2**63 reached SQLite and failed with 500
+    (OverflowError). Every paged list now bounds its offset like an id."""
+    for too_far in (2**31, 2**63):
+        r = client.get(path, params={"offset": too_far})
+        assert r.status_code == 422, (path, r.text)
+        body = r.json()
+        assert body["field"] == "offset" and "offset" in body["message_zh"]
+    assert client.get(path, params={"offset": 2**31 - 1}).status_code == 200

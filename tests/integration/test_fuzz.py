@@ -5,10 +5,8 @@ operation (default 6)."""
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 import schemathesis
@@ -26,7 +24,6 @@ from chainmap.users import create_user
 from tests.conftest import _app
 
 EXAMPLES = int(os.environ.get("CHAINMAP_FUZZ_EXAMPLES", "6"))
-_LOADED: list[Any] = []  # the schemathesis schema, loaded once (see _schema_for)
 PASSWORD = "fuzz-password-1"
 
 
@@ -70,25 +67,11 @@ def _operations() -> list[tuple[str, str]]:
 OPERATIONS = _operations()
 
 
-def _schema_for(app: FastAPI) -> Any:
-    """The app's OpenAPI document as schemathesis reads it, calling ``app``. Every test's app
-    has the same routes, hence the same document; building and parsing it took over a
-    second per test, so it is loaded once (as the app serves it at /openapi.json) and only
-    pointed at each test's app — what ``schemathesis.openapi.from_asgi`` does too."""
-    if not _LOADED:
-        served = json.loads(json.dumps(app.openapi()))
-        _LOADED.append(schemathesis.openapi.from_dict(served))
-    schema = _LOADED[0]
-    schema.app = app
-    schema.location = "/openapi.json"
-    return schema
-
-
 @pytest.mark.parametrize(("method", "path"), OPERATIONS, ids=[f"{m} {p}" for m, p in OPERATIONS])
 def test_no_server_error_and_responses_match_the_schema(
     fuzz_app: FastAPI, admin_headers: dict[str, str], method: str, path: str
 ) -> None:
-    operation = _schema_for(fuzz_app)[path][method]
+    operation = schemathesis.openapi.from_asgi("/openapi.json", fuzz_app)[path][method]
 
     @given(case=operation.as_strategy())
     @settings(
